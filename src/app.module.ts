@@ -1,0 +1,68 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WorkingCalendar } from './calendar/working-calendar.js';
+import { Clock } from './common/clock.js';
+import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './common/tokens.js';
+import type { AppConfig } from './config/config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthController } from './health/health.controller.js';
+import { MailerService } from './notifications/mailer.service.js';
+import { PlansController } from './plans/plans.controller.js';
+import { PlansService } from './plans/plans.service.js';
+import { JobQueue } from './queue/job-queue.service.js';
+import { createQueueBackend } from './queue/queue-backend.js';
+import { ReminderDeliveryService } from './reminders/reminder-delivery.service.js';
+import { RemindersService } from './reminders/reminders.service.js';
+import { TasksController } from './tasks/tasks.controller.js';
+import { TasksService } from './tasks/tasks.service.js';
+import { UnitsController } from './units/units.controller.js';
+import { UnitsService } from './units/units.service.js';
+
+export interface RuntimeOptions {
+  config: AppConfig;
+  /** The resolved database (a configured one, or the embedded server's). */
+  databaseUrl: string;
+  role: ProcessRole;
+  clock?: Clock;
+}
+
+const SERVICES = [
+  JobQueue,
+  MailerService,
+  RemindersService,
+  ReminderDeliveryService,
+  PlansService,
+  TasksService,
+  UnitsService,
+];
+
+/** Everything a Duban process shares; controllers only where the HTTP API runs. */
+@Module({})
+export class AppModule {
+  static register(options: RuntimeOptions): DynamicModule {
+    const servesHttp = options.role === 'api' || options.role === 'all';
+    return {
+      module: AppModule,
+      global: true,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: false })],
+      controllers: servesHttp ? [HealthController, PlansController, TasksController, UnitsController] : [],
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: PROCESS_ROLE, useValue: options.role },
+        { provide: Clock, useValue: options.clock ?? new Clock() },
+        { provide: WorkingCalendar, useValue: new WorkingCalendar() },
+        {
+          provide: QUEUE_BACKEND,
+          useFactory: () =>
+            createQueueBackend({
+              redisUrl: options.config.redisUrl,
+              databaseUrl: options.databaseUrl,
+              prefix: options.config.queuePrefix,
+            }),
+        },
+        ...SERVICES,
+      ],
+      exports: [APP_CONFIG, PROCESS_ROLE, Clock, WorkingCalendar, QUEUE_BACKEND, ...SERVICES],
+    };
+  }
+}

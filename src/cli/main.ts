@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { HttpException, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
+import { runMigrations } from '../database/data-source.js';
+import { parsePlanDocument } from '../plans/document-reader.js';
+import { PlanParseError, type ParsedPlan } from '../plans/plan-document.js';
+import { PlansService } from '../plans/plans.service.js';
+import { prepareDatabase } from '../runtime.js';
+import { StderrLogger } from './stderr-logger.js';
+
+/** Bad input (unreadable file, not a plan, invalid option): exit code 2 with a one-line reason. */
+class UsageError extends Error {}
+
+const HELP = `用法：duban <命令> [参数]
+
+命令：
+  plan:parse <文件> [--json]   解析工作要点文档（.txt / .docx），不写数据库；--json 输出 JSON
+  plan:import <文件>           解析并导入（同一文档重复导入不做任何更改）
+  migration:run                执行数据库迁移
+  help                         显示本帮助
+
+环境变量见 README（DATABASE_URL、REDIS_URL、SMTP_URL …）；未设置 DATABASE_URL 时使用内置数据库。`;
+
+async function readInput(file: string | undefined): Promise<Buffer> {
+  if (!file) throw new UsageError('缺少文件参数，例如：duban plan:parse 工作要点.docx');
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new UsageError(`找不到文件：${file}`);
+    if (code === 'EISDIR') throw new UsageError(`${file} 是目录，不是文件`);
+    throw new UsageError(`无法读取文件 ${file}：${(error as Error).message}`);
+  }
+}
+
+async function parseCommand(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
+  if (unknown.length) throw new UsageError(`未知选项：${unknown.join(' ')}`);
+  const file = args.find((a) => !a.startsWith('--'));
+  let parsed: ParsedPlan;
+  try {
+    parsed = await parsePlanDocument(basename(file ?? ''), await readInput(file));
+  } catch (error) {
+    if (error instanceof PlanParseError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
+    return;
+  }
+  const items = parsed.sections.flatMap((s) => s.items);
+  const lines = [
+    `标题：${parsed.plan.title ?? '（未识别）'}`,
+    `文号：${parsed.plan.docNumber ?? '（未识别）'}    发文单位：${parsed.plan.issuer ?? '（未识别）'}    日期：${parsed.plan.issuedOn ?? '（未识别）'}`,
+    `${parsed.sections.length} 个板块，${items.length} 项要点，${parsed.units.length} 个责任单位`,
+    ...parsed.sections.flatMap((s) => [
+      `${s.ordinal}. ${s.title ?? '（无标题）'}`,
+      ...s.items.map(
+        (i) =>
+          `   ${i.number}. ${i.title} —— ${i.allUnits ? ['各科室、各部门', ...i.units].join('、') : i.units.join('、') || '（未写明责任单位）'}${i.deadlineHints.length ? `（${i.deadlineHints.map((h) => `${h.text}→${h.date}`).join('，')}）` : ''}`,
+      ),
+    ]),
+    ...parsed.warnings.map((w) => `警告 第${w.line}行：${w.message}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function importCommand(config: AppConfig, args: string[]): Promise<void> {
+  const file = args.find((a) => !a.startsWith('--'));
+  const content = await readInput(file);
+  const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
+  Logger.overrideLogger(logger);
+  const database = await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
+    { logger },
+  );
+  try {
+    const result = await app.get(PlansService).importDocument(basename(file!), content);
+    process.stdout.write(`${result.message}\n`);
+    for (const w of result.warnings) process.stdout.write(`警告 第${w.line}行：${w.message}\n`);
+  } catch (error) {
+    if (error instanceof HttpException && error.getStatus() < 500) {
+      const body = error.getResponse() as { message?: string };
+      throw new UsageError(body.message ?? error.message);
+    }
+    throw error;
+  } finally {
+    await app.close();
+    await database.stop();
+  }
+}
+
+async function migrateCommand(config: AppConfig): Promise<void> {
+  const database = await prepareDatabase({ ...config });
+  try {
+    const ran = await runMigrations(database.url);
+    process.stdout.write(ran.length ? `已执行迁移：${ran.join(', ')}\n` : '数据库结构已是最新\n');
+  } finally {
+    await database.stop();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'plan:parse':
+        await parseCommand(args);
+        return 0;
+      case 'plan:import':
+        await importCommand(loadConfig(), args);
+        return 0;
+      case 'migration:run':
+        await migrateCommand(loadConfig());
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+      default:
+        throw new UsageError(`未知命令：${command}（duban help 查看用法）`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`失败：${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

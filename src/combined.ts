@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WorkerModule } from '../workers/worker.module.js';
+import { AppModule } from './app.module.js';
+import {
+  configureHttp,
+  createLogger,
+  importSeedsIfEmpty,
+  loadConfigOrExit,
+  prepareDatabase,
+  stopOnSignals,
+} from './runtime.js';
+
+/** `npm start`: API and workers in one process, on the embedded database unless DATABASE_URL is set. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfigOrExit();
+  const logger = createLogger(config);
+  Logger.overrideLogger(logger);
+  const database = await prepareDatabase(config);
+
+  @Module({ imports: [AppModule.register({ config, databaseUrl: database.url, role: 'all' }), WorkerModule] })
+  class CombinedModule {}
+
+  const app = await NestFactory.create(CombinedModule, { logger });
+  configureHttp(app);
+  stopOnSignals(app, database);
+  await importSeedsIfEmpty(app, config);
+  await app.listen(config.port);
+  logger.log({
+    message: 'Duban listening',
+    port: config.port,
+    console: `http://localhost:${config.port}/api/docs`,
+    database: database.embedded ? 'embedded' : 'external',
+    queue: config.redisUrl ? 'redis' : 'postgres',
+    mail: config.smtpUrl ? 'smtp' : `${config.dataDir}/outbox`,
+    startupMs: Date.now() - started,
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** 400 naming what is wrong; `details` lists each offending field. */
+export class InvalidInputException extends HttpException {
+  constructor(message: string, details?: readonly FieldProblem[]) {
+    super({ statusCode: 400, error: 'Bad Request', message, ...(details ? { details } : {}) }, HttpStatus.BAD_REQUEST);
+  }
+}
+
+export class NotFoundError extends HttpException {
+  constructor(message: string) {
+    super({ statusCode: 404, error: 'Not Found', message }, HttpStatus.NOT_FOUND);
+  }
+}
+
+export class ConflictError extends HttpException {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super({ statusCode: 409, error: 'Conflict', message, ...(details ? { details } : {}) }, HttpStatus.CONFLICT);
+  }
+}

@@ -1,0 +1,148 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** Typed, validated runtime configuration. Built once at start-up from the environment. */
+export interface AppConfig {
+  /** PostgreSQL connection string; null → embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** Redis connection string; null → BullMQ runs on its PostgreSQL backend in the same database. */
+  readonly redisUrl: string | null;
+  /** SMTP server for outgoing mail; null → mail is written as .eml files to `<dataDir>/outbox`. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly port: number;
+  /** IANA zone for business dates (deadlines, "today", reminder hours). */
+  readonly businessTz: string;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  /** How often the reminder reconciler rebuilds missing jobs, in seconds (0 = only at start-up). */
+  readonly reconcileIntervalSeconds: number;
+  /** Import the seed plan when `npm start` finds an empty database. */
+  readonly seedOnEmpty: boolean;
+  /** Key prefix of the queues in Redis (several installations can share one Redis). */
+  readonly queuePrefix: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: 'json' | 'text';
+}
+
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    zh: string,
+    en: string,
+  ) {
+    super(`配置错误 ${variable}：${zh} / Invalid configuration ${variable}: ${en}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function url(env: Env, name: string, protocols: readonly string[], example: string): string | null {
+  const value = optional(env, name);
+  if (value === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `不是合法的地址，例如 ${example}`, `not a valid URL, e.g. ${example}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    const list = protocols.join(' ');
+    throw new ConfigError(name, `协议须为 ${list}`, `protocol must be one of ${list}`);
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = optional(env, name);
+  if (value === null) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new ConfigError(
+      name,
+      `“${value}”须为 ${min}–${max} 之间的整数`,
+      `"${value}" must be an integer between ${min} and ${max}`,
+    );
+  }
+  return n;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = optional(env, name)?.toLowerCase();
+  if (value === undefined || value === null) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `“${value}”须为 true 或 false`, `"${value}" must be true or false`);
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(
+      name,
+      `“${value}”不是有效的 IANA 时区，例如 Asia/Shanghai`,
+      `"${value}" is not a valid IANA time zone, e.g. Asia/Shanghai`,
+    );
+  }
+  return value;
+}
+
+function mailbox(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  // Accept "addr@host" or "Name <addr@host>".
+  if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `“${value}”不是合法的邮箱地址，例如 督办系统 <duban@example.org>`,
+      `"${value}" is not a valid mailbox, e.g. Duban <duban@example.org>`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = optional(env, name);
+  if (value === null) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    const list = allowed.join('|');
+    throw new ConfigError(name, `“${value}”须为 ${list} 之一`, `"${value}" must be one of ${list}`);
+  }
+  return value as T;
+}
+
+function prefix(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw new ConfigError(name, `“${value}”只能含字母、数字、- 和 _`, `"${value}" may only contain letters, digits, - and _`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const dataDir = optional(env, 'DATA_DIR') ?? '.data';
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/duban'),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@host:587'),
+    mailFrom: mailbox(env, 'MAIL_FROM', '督办系统 <duban@localhost>'),
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    businessTz: timeZone(env, 'BUSINESS_TZ', 'Asia/Shanghai'),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL_SECONDS', 600, 0, 86400),
+    seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', true),
+    queuePrefix: prefix(env, 'QUEUE_PREFIX', 'duban'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
+  };
+}

@@ -1,0 +1,8 @@
+import { Notification } from '../notifications/notification.entity.js';
+import { Item } from '../plans/item.entity.js';
+import { Plan } from '../plans/plan.entity.js';
+import { Section } from '../plans/section.entity.js';
+import { Task } from '../tasks/task.entity.js';
+import { Unit } from '../units/unit.entity.js';
+
+export const ENTITIES = [Unit, Plan, Section, Item, Task, Notification] as const;

@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from '../../migrations/1764300000000-InitialSchema.js';
+
+/** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
+export const MIGRATIONS = [InitialSchema1764300000000] as const;

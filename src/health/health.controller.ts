@@ -1,0 +1,49 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { QueueName } from '../queue/job-registry.js';
+import { JobQueue } from '../queue/job-queue.service.js';
+
+interface Check {
+  status: 'up' | 'down';
+  error?: string;
+}
+
+async function check(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Check> {
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    return { status: 'up' };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+@ApiTags('运行状态')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: JobQueue,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: '数据库与队列的连通状态；任一不可用时返回 503' })
+  async health(@Res({ passthrough: true }) res: Response) {
+    const [database, queue] = await Promise.all([
+      check(() => this.db.query('SELECT 1')),
+      check(() => this.queue.ping(QueueName.Reminders)),
+    ]);
+    const ok = database.status === 'up' && queue.status === 'up';
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      database,
+      queue: { ...queue, backend: this.queue.backendKind },
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Put,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { InvalidInputException } from '../common/errors.js';
+import { EntityIdPipe } from '../common/validation.js';
+import type { ReminderPolicy } from '../reminders/reminder-policy.js';
+import { PlansService, type ImportResult } from './plans.service.js';
+
+export const MAX_PLAN_FILE_BYTES = 10 * 1024 * 1024;
+
+export class ReminderPolicyDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'ISO-8601 时长：只含天/周的按工作日计（-P7D = 截止前 7 个工作日，于 sendAt 发送）；只含时分秒的为距截止时间的精确偏移（-PT5S）',
+    example: ['-P7D', '-P1D', 'P0D'],
+  })
+  offsets!: string[];
+
+  @ApiProperty({ required: false, example: '09:00', description: '按工作日计的提醒在业务时区的发送时刻' })
+  sendAt?: string;
+}
+
+@ApiTags('工作要点')
+@Controller('plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Post('import')
+  @ApiOperation({ summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1 } }))
+  async import(
+    @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportResult> {
+    if (!file) {
+      throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
+        { field: 'file', message: '缺少文件' },
+      ]);
+    }
+    // multer decodes the file name as latin1; browsers send UTF-8.
+    const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+    const result = await this.plans.importDocument(name, file.buffer);
+    res.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  @Get()
+  @ApiOperation({ summary: '已导入的工作要点' })
+  async list(): Promise<{ items: unknown[]; total: number }> {
+    const items = await this.plans.list();
+    return { items, total: items.length };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '工作要点及其板块、条目' })
+  get(@Param('id', new EntityIdPipe('工作要点')) id: string): Promise<unknown> {
+    return this.plans.get(id);
+  }
+
+  @Put(':id/policy')
+  @ApiOperation({ summary: '设置计划的提醒策略，并重排其未完成任务的提醒' })
+  @ApiBody({ type: ReminderPolicyDto })
+  setPolicy(
+    @Param('id', new EntityIdPipe('工作要点')) id: string,
+    @Body() body: unknown,
+  ): Promise<ReminderPolicy> {
+    return this.plans.setPolicy(id, body);
+  }
+}

@@ -1,0 +1,254 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { endOfBusinessDay } from '../calendar/business-time.js';
+import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { Clock } from '../common/clock.js';
+import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
+import { APP_CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { RemindersService, type SchedulableTask } from '../reminders/reminders.service.js';
+import { parseReminderPolicy, PolicyValidationError, type ReminderPolicy } from '../reminders/reminder-policy.js';
+import { Task } from '../tasks/task.entity.js';
+import { Unit } from '../units/unit.entity.js';
+import { parsePlanDocument } from './document-reader.js';
+import { PlanParseError, type ParsedPlan, type ParseWarning } from './plan-document.js';
+import { assignmentsOf, planContentHash, statedDeadline } from './plan-import.js';
+import { Item } from './item.entity.js';
+import { Plan } from './plan.entity.js';
+import { Section } from './section.entity.js';
+
+export interface ImportResult {
+  planId: string;
+  /** false when the same document had been imported before: nothing was changed. */
+  created: boolean;
+  message: string;
+  title: string;
+  year: number;
+  counts: { sections: number; items: number; units: number; tasks: number };
+  warnings: ParseWarning[];
+}
+
+@Injectable()
+export class PlansService {
+  private readonly logger = new Logger(PlansService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly reminders: RemindersService,
+    private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Parses a .txt/.docx document; a file that is not a usable plan is a 400 with the reason. */
+  async parse(fileName: string, content: Buffer): Promise<ParsedPlan> {
+    try {
+      return await parsePlanDocument(fileName, content);
+    } catch (error) {
+      if (error instanceof PlanParseError) throw new InvalidInputException(error.message);
+      throw error;
+    }
+  }
+
+  async importDocument(fileName: string, content: Buffer): Promise<ImportResult> {
+    return this.importParsed(fileName, await this.parse(fileName, content));
+  }
+
+  async importParsed(sourceName: string, parsed: ParsedPlan): Promise<ImportResult> {
+    const year = parsed.plan.year;
+    if (year === null) {
+      throw new InvalidInputException('无法确定工作要点的年份：标题、发文日期和文号中都没有年份');
+    }
+    const hash = planContentHash(parsed);
+    const existing = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
+    if (existing) return this.alreadyImported(existing);
+    if (parsed.plan.docNumber) {
+      const sameNumber = await this.db.getRepository(Plan).findOneBy({ docNumber: parsed.plan.docNumber });
+      if (sameNumber) {
+        throw new ConflictError(
+          `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
+          { planId: sameNumber.id },
+        );
+      }
+    }
+
+    const warnings = [...parsed.warnings, ...this.calendarWarnings(year)];
+    const now = this.clock.now();
+    const defaultDeadline = this.calendar.lastWorkdayOfYear(year);
+    let created: { plan: Plan; tasks: Task[]; unitCount: number };
+    try {
+      created = await this.db.transaction(async (m) => {
+        const plan = await m.getRepository(Plan).save(
+          m.getRepository(Plan).create({
+            title: parsed.plan.title ?? sourceName.replace(/\.[^.]+$/, ''),
+            docNumber: parsed.plan.docNumber,
+            issuer: parsed.plan.issuer,
+            issuedOn: parsed.plan.issuedOn,
+            year,
+            sourceHash: hash,
+            sourceName,
+            reminderPolicy: null,
+            warnings,
+          }),
+        );
+        if (parsed.units.length > 0) {
+          await m
+            .createQueryBuilder()
+            .insert()
+            .into(Unit)
+            .values(parsed.units.map((name) => ({ name })))
+            .orIgnore()
+            .execute();
+        }
+        const units = await m.getRepository(Unit).find({ order: { createdAt: 'ASC', name: 'ASC' } });
+        const unitIds = new Map(units.map((u) => [u.name, u.id]));
+        const tasks: Partial<Task>[] = [];
+        let ordinal = 0;
+        for (const parsedSection of parsed.sections) {
+          const section = await m.getRepository(Section).save(
+            m.getRepository(Section).create({ planId: plan.id, ordinal: parsedSection.ordinal, title: parsedSection.title }),
+          );
+          const items = await m.getRepository(Item).save(
+            parsedSection.items.map((item) =>
+              m.getRepository(Item).create({
+                planId: plan.id,
+                sectionId: section.id,
+                ordinal: ++ordinal,
+                number: item.number,
+                title: item.title,
+                body: item.body,
+                allUnits: item.allUnits,
+                deadlineHints: item.deadlineHints,
+              }),
+            ),
+          );
+          parsedSection.items.forEach((item, i) => {
+            const dueDate = statedDeadline(item) ?? defaultDeadline;
+            for (const a of assignmentsOf(item, [...unitIds.keys()])) {
+              tasks.push({
+                itemId: items[i]!.id,
+                unitId: unitIds.get(a.unit)!,
+                role: a.role,
+                status: 'open',
+                dueDate,
+                dueAt: endOfBusinessDay(dueDate, this.config.businessTz),
+                remindersPlannedAt: now,
+              });
+            }
+          });
+        }
+        const saved: Task[] = [];
+        for (let i = 0; i < tasks.length; i += 500) {
+          saved.push(...(await m.getRepository(Task).save(tasks.slice(i, i + 500).map((t) => m.getRepository(Task).create(t)))));
+        }
+        return { plan, tasks: saved, unitCount: new Set(saved.map((t) => t.unitId)).size };
+      });
+    } catch (error) {
+      // Someone imported the same document at the same moment.
+      if ((error as { code?: string }).code === '23505') {
+        const winner = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
+        if (winner) return this.alreadyImported(winner);
+      }
+      throw error;
+    }
+
+    await this.reminders.schedule(created.tasks.map((t) => ({ ...t, policy: null })));
+    const counts = {
+      sections: parsed.sections.length,
+      items: parsed.sections.reduce((n, s) => n + s.items.length, 0),
+      units: created.unitCount,
+      tasks: created.tasks.length,
+    };
+    this.logger.log({ message: 'plan imported', planId: created.plan.id, ...counts });
+    return {
+      planId: created.plan.id,
+      created: true,
+      message: `已导入《${created.plan.title}》：${counts.sections} 个板块、${counts.items} 项要点、${counts.tasks} 项任务（${counts.units} 个责任单位）`,
+      title: created.plan.title,
+      year,
+      counts,
+      warnings,
+    };
+  }
+
+  private async alreadyImported(plan: Plan): Promise<ImportResult> {
+    const [row]: { sections: number; items: number; tasks: number; units: number }[] = await this.db.query(
+      `SELECT (SELECT count(*)::int FROM sections WHERE plan_id = $1) AS sections,
+              (SELECT count(*)::int FROM items WHERE plan_id = $1) AS items,
+              count(t.id)::int AS tasks, count(DISTINCT t.unit_id)::int AS units
+         FROM items i JOIN tasks t ON t.item_id = i.id WHERE i.plan_id = $1`,
+      [plan.id],
+    );
+    return {
+      planId: plan.id,
+      created: false,
+      message: `该文档已于 ${plan.importedAt.toISOString().slice(0, 10)} 导入过（《${plan.title}》），未做任何更改`,
+      title: plan.title,
+      year: plan.year,
+      counts: row ?? { sections: 0, items: 0, tasks: 0, units: 0 },
+      warnings: plan.warnings,
+    };
+  }
+
+  private calendarWarnings(year: number): ParseWarning[] {
+    const missing = this.calendar.yearsWithoutData([`${year}-12-31`, `${year + 1}-01-01`]);
+    return missing.map((y) => ({
+      line: 0,
+      message: `${y} 年的法定节假日安排尚未录入，工作日暂按周一至周五计算；请管理员录入国务院办公厅公布的安排`,
+    }));
+  }
+
+  async list(): Promise<Plan[]> {
+    return this.db.getRepository(Plan).find({ order: { importedAt: 'DESC' } });
+  }
+
+  async get(id: string): Promise<{ plan: Plan; sections: (Section & { items: Item[] })[] }> {
+    const plan = await this.db.getRepository(Plan).findOneBy({ id });
+    if (!plan) throw new NotFoundError(`工作要点 ${id} 不存在`);
+    const sections = await this.db.getRepository(Section).find({ where: { planId: id }, order: { ordinal: 'ASC' } });
+    const items = await this.db.getRepository(Item).find({ where: { planId: id }, order: { ordinal: 'ASC' } });
+    return {
+      plan,
+      sections: sections.map((s) => Object.assign(s, { items: items.filter((i) => i.sectionId === s.id) })),
+    };
+  }
+
+  /** Replaces the plan's reminder policy and reschedules the reminders of its open tasks. */
+  async setPolicy(planId: string, input: unknown): Promise<ReminderPolicy> {
+    let policy: ReminderPolicy;
+    try {
+      policy = parseReminderPolicy(input);
+    } catch (error) {
+      if (error instanceof PolicyValidationError) {
+        throw new InvalidInputException(error.message, [{ field: error.field, message: error.message }]);
+      }
+      throw error;
+    }
+    const now = this.clock.now();
+    const { before, after } = await this.db.transaction(async (m) => {
+      const plan = await m.getRepository(Plan).findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
+      if (!plan) throw new NotFoundError(`工作要点 ${planId} 不存在`);
+      const tasks: { id: string; status: string; due_at: Date }[] = await m.query(
+        `SELECT t.id, t.status, t.due_at FROM tasks t JOIN items i ON i.id = t.item_id
+          WHERE i.plan_id = $1 AND t.status = 'open'`,
+        [planId],
+      );
+      const previous = plan.reminderPolicy;
+      plan.reminderPolicy = policy;
+      await m.getRepository(Plan).save(plan);
+      // Reminders of the new policy that are already due must not go out now.
+      await m.query(
+        `UPDATE tasks SET reminders_planned_at = $2 FROM items i
+          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status = 'open'`,
+        [planId, now],
+      );
+      const mk = (p: ReminderPolicy | null): SchedulableTask[] =>
+        tasks.map((t) => ({ id: t.id, status: t.status, dueAt: new Date(t.due_at), remindersPlannedAt: now, policy: p }));
+      return { before: mk(previous), after: mk(policy) };
+    });
+    await this.reminders.unschedule(before);
+    await this.reminders.schedule(after);
+    return policy;
+  }
+}

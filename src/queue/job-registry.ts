@@ -1,0 +1,37 @@
+/**
+ * The one registry of queued work. Stored job-name strings must never be renamed: jobs already
+ * waiting in a queue carry them.
+ */
+export const QueueName = {
+  Reminders: 'reminders',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export interface JobPayloads {
+  /** Deliver one reminder of one task, if it is still due. */
+  'reminder.send': {
+    taskId: string;
+    /** The policy offset this reminder was computed from, e.g. "-P1D". */
+    offset: string;
+    /** When the reminder is due (ISO). Inside a processor `job.delay` reads 0, so it travels here. */
+    fireAt: string;
+    /** The task deadline the reminder was computed for (ISO); a moved deadline makes it stale. */
+    dueAt: string;
+  };
+}
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  'reminder.send': QueueName.Reminders,
+};
+
+export type JobHandlers = { readonly [N in JobName]: (data: JobPayloads[N]) => Promise<void> };
+
+export function queueOfJob(name: JobName): QueueName {
+  return JOB_QUEUE[name];
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.prototype.hasOwnProperty.call(JOB_QUEUE, name);
+}

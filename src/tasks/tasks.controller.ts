@@ -1,0 +1,111 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { EntityIdPipe } from '../common/validation.js';
+import { TasksService, type Page, type TaskView } from './tasks.service.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class TaskQueryDto {
+  @ApiPropertyOptional({ description: '按工作要点筛选' })
+  @IsOptional()
+  @IsUUID()
+  planId?: string;
+
+  @ApiPropertyOptional({ description: '责任单位 id 或名称' })
+  @IsOptional()
+  @IsString()
+  unit?: string;
+
+  @ApiPropertyOptional({ enum: ['open', 'done', 'overdue'] })
+  @IsOptional()
+  @IsIn(['open', 'done', 'overdue'], { message: '须为 open、done 或 overdue' })
+  status?: 'open' | 'done' | 'overdue';
+
+  @ApiPropertyOptional({ description: '截止日期不晚于（含），YYYY-MM-DD' })
+  @IsOptional()
+  @Matches(DATE, { message: '须为日期 YYYY-MM-DD' })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ description: '截止日期不早于（含），YYYY-MM-DD' })
+  @IsOptional()
+  @Matches(DATE, { message: '须为日期 YYYY-MM-DD' })
+  dueAfter?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '须为正整数' })
+  @Min(1, { message: '须为正整数' })
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '须为 1–200 的整数' })
+  @Min(1, { message: '须为 1–200 的整数' })
+  @Max(200, { message: '须为 1–200 的整数' })
+  pageSize: number = 50;
+}
+
+export class UpdateTaskDto {
+  @ApiPropertyOptional({ description: '新的截止日期（业务时区当天结束），YYYY-MM-DD', example: '2026-12-31' })
+  @IsOptional()
+  @IsString({ message: '须为日期 YYYY-MM-DD' })
+  dueDate?: string;
+
+  @ApiPropertyOptional({ description: '精确截止时间，带时区的 ISO-8601', example: '2026-12-31T18:00:00+08:00' })
+  @IsOptional()
+  @IsString({ message: '须为带时区的 ISO-8601 时间' })
+  dueAt?: string;
+
+  @ApiPropertyOptional({ enum: ['open', 'done'], description: 'done = 办结；open = 重新打开' })
+  @IsOptional()
+  @IsIn(['open', 'done'], { message: '须为 open 或 done' })
+  status?: 'open' | 'done';
+
+  @ApiPropertyOptional({ description: '乐观锁：调用方看到的版本号；不一致时返回 409' })
+  @IsOptional()
+  @IsInt({ message: '须为整数' })
+  version?: number;
+}
+
+export class TaskViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() planId!: string;
+  @ApiProperty() item!: { id: string; number: number; title: string };
+  @ApiProperty() unit!: { id: string; name: string };
+  @ApiProperty({ enum: ['lead', 'co'] }) role!: string;
+  @ApiProperty({ enum: ['open', 'done'] }) status!: string;
+  @ApiProperty() overdue!: boolean;
+  @ApiProperty() dueDate!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty({ nullable: true, type: String }) completedAt!: string | null;
+  @ApiProperty() version!: number;
+}
+
+@ApiTags('任务')
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  @ApiOperation({ summary: '任务列表（可按单位、状态、截止日期筛选，分页）' })
+  list(@Query() query: TaskQueryDto): Promise<Page<TaskView>> {
+    return this.tasks.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: TaskViewDto })
+  get(@Param('id', new EntityIdPipe('任务')) id: string): Promise<TaskView> {
+    return this.tasks.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: '修改截止时间或办结任务；提醒随之重排或取消' })
+  @ApiOkResponse({ type: TaskViewDto })
+  update(@Param('id', new EntityIdPipe('任务')) id: string, @Body() body: UpdateTaskDto): Promise<TaskView> {
+    return this.tasks.update(id, body);
+  }
+}

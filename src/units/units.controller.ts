@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { EntityIdPipe } from '../common/validation.js';
+import type { Unit } from './unit.entity.js';
+import { UnitsService } from './units.service.js';
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '须为正整数' })
+  @Min(1, { message: '须为正整数' })
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '须为 1–500 的整数' })
+  @Min(1, { message: '须为 1–500 的整数' })
+  @Max(500, { message: '须为 1–500 的整数' })
+  pageSize: number = 100;
+}
+
+export class UpdateUnitDto {
+  @ApiProperty({ nullable: true, type: String, description: '接收提醒的联系邮箱；null 表示清除', example: 'xck@example.org' })
+  @ValidateIf((_o, v) => v !== null)
+  @IsString({ message: '须为邮箱地址或 null' })
+  email!: string | null;
+}
+
+@ApiTags('责任单位')
+@Controller('units')
+export class UnitsController {
+  constructor(private readonly units: UnitsService) {}
+
+  @Get()
+  @ApiOperation({ summary: '责任单位列表' })
+  list(@Query() q: PageQueryDto): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
+    return this.units.list(q.page, q.pageSize);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: '设置责任单位的联系邮箱' })
+  update(@Param('id', new EntityIdPipe('责任单位')) id: string, @Body() body: UpdateUnitDto): Promise<Unit> {
+    return this.units.setEmail(id, body.email);
+  }
+}
