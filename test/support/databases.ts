@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { runMigrations } from '../../src/database/data-source.js';
 
 export const TEMPLATE_DB = 'duban_test_template';
 
@@ -21,6 +22,10 @@ function serverUrl(): string {
 
 /** A fresh, migrated database cloned from the template; dropped by `dropDatabase`. */
 export async function createTestDatabase(): Promise<string> {
+  const template = new URL(serverUrl());
+  template.pathname = `/${TEMPLATE_DB}`;
+  // Cheap when the template is already current: the first file of a run migrates it.
+  await runMigrations(template.toString());
   const name = `duban_test_${randomBytes(6).toString('hex')}`;
   await withDatabase(serverUrl(), (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
   const url = new URL(serverUrl());

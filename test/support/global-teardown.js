@@ -1,3 +1,3 @@
-export default async function globalTeardown(): Promise<void> {
+export default async function globalTeardown() {
   for (const stop of (globalThis.__dubanTestTeardown ?? []).reverse()) await stop();
 }

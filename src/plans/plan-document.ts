@@ -1,0 +1,63 @@
+/**
+ * The parsed form of a work-plan document (年度工作要点). `JSON.stringify` of a ParsedPlan is the
+ * `plan:parse --json` output described in DESIGN.md, so these types carry no other properties.
+ */
+
+/** A date the item's own text states, e.g. "6月底前" → 2022-06-30. */
+export interface DeadlineHint {
+  /** The words as written in the item ("年内", "6月底前"). */
+  text: string;
+  /** 'YYYY-MM-DD'. */
+  date: string;
+}
+
+export interface ParsedItem {
+  /** The number as written in the document (1 for "1." and for "（一）"). */
+  number: number;
+  /** The first sentence, without the number and the terminal punctuation. */
+  title: string;
+  /** The rest of the item text, without the responsible-unit note; may be ''. */
+  body: string;
+  /** Named responsible units in document order; the first one leads. */
+  units: string[];
+  /** True for "各科室、各部门"-style wording: every unit is responsible. */
+  allUnits: boolean;
+  deadlineHints: DeadlineHint[];
+}
+
+export interface ParsedSection {
+  /** 1..n in document order. */
+  ordinal: number;
+  /** null for items that precede every heading. */
+  title: string | null;
+  items: ParsedItem[];
+}
+
+export interface ParseWarning {
+  /** 1-based line number in the document text. */
+  line: number;
+  message: string;
+}
+
+export interface ParsedPlan {
+  plan: {
+    title: string | null;
+    docNumber: string | null;
+    issuer: string | null;
+    /** 'YYYY-MM-DD'. */
+    issuedOn: string | null;
+    year: number | null;
+  };
+  sections: ParsedSection[];
+  /** Distinct named units of all items, in order of first appearance. */
+  units: string[];
+  warnings: ParseWarning[];
+}
+
+/** The document cannot be read, or is not a work plan. The message is one line, in Chinese. */
+export class PlanParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanParseError';
+  }
+}
