@@ -64,7 +64,7 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
       log: (m) => logger.debug?.(m),
     });
     url = embedded.url;
-    stop = embedded.stop;
+    stop = () => embedded.stop();
     logger.log({
       message: embedded.shared ? 'using the running embedded PostgreSQL' : 'embedded PostgreSQL started',
       dataDir: config.dataDir,

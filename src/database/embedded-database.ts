@@ -71,6 +71,7 @@ export async function startEmbeddedDatabase(
   } catch (error) {
     throw new Error(
       `内置数据库无法启动（端口 ${options.port}，目录 ${clusterDir}）：端口可能被占用，或该目录正被另一个进程使用。可设置 EMBEDDED_PG_PORT 换端口。${error instanceof Error ? error.message : ''}`.trim(),
+      { cause: error },
     );
   }
 

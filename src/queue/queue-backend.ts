@@ -44,13 +44,13 @@ function redisQueueBackend(url: string, prefix: string): QueueBackend {
   connection.on('error', () => undefined);
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { connection, prefix }) as unknown as Queue,
+    createQueue: (name) => new Queue(name, { connection, prefix }),
     createWorker: (name, processor, settings) =>
       new Worker(name, processor, {
         connection,
         prefix,
         concurrency: settings.concurrency,
-      }) as unknown as Worker,
+      }),
     close: async () => {
       connection.disconnect();
     },

@@ -67,7 +67,7 @@ export class ReminderDeliveryService {
     }
 
     const dedupeKey = reminderDedupeKey({ taskId: task.id, offset: job.offset, dueAt });
-    let failure: unknown = null;
+    const failed: { error?: Error } = {};
     const outcome = await this.db.transaction(async (m): Promise<DeliveryOutcome> => {
       await m.query(
         `INSERT INTO notifications (dedupe_key, kind, task_id, recipient, status, scheduled_for)
@@ -107,17 +107,17 @@ export class ReminderDeliveryService {
         );
         return 'sent';
       } catch (error) {
-        failure = error;
+        failed.error = error instanceof Error ? error : new Error(String(error));
         await m.query(`UPDATE notifications SET status = 'failed', subject = $2, reason = $3 WHERE id = $1`, [
           row.id,
           mail.subject,
-          error instanceof Error ? error.message : String(error),
+          failed.error.message,
         ]);
         return 'skipped';
       }
     });
     // Let the queue retry a failed send; the failure is already on the notification record.
-    if (failure) throw failure;
+    if (failed.error) throw failed.error;
     this.logger.log({ message: 'reminder delivered', outcome, taskId: task.id, offset: job.offset });
     return outcome;
   }

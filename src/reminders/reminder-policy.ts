@@ -154,7 +154,7 @@ function parseSendAt(raw: unknown, field: string): string {
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
     throw fail(field, `“${String(raw)}”不是合法的发送时刻，须为 HH:mm（00:00–23:59），例如 09:00`);
   }
-  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+  return `${m[1].padStart(2, '0')}:${m[2]}`;
 }
 
 /** Normalised offsets and send time of a policy that may come from storage (not re-validated for size). */

@@ -110,7 +110,7 @@ export class RemindersService {
           [lastId],
         );
       if (rows.length === 0) break;
-      lastId = rows[rows.length - 1]!.id;
+      lastId = rows[rows.length - 1].id;
       taskCount += rows.length;
       const recorded = await this.recordedKeys(rows.map((r) => r.id));
       const jobs: EnqueueRequest<'reminder.send'>[] = [];

@@ -81,7 +81,7 @@ export class TasksService {
     if (filter.dueAfter) add('t.due_date >= ?', filter.dueAfter);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const from = `FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id ${whereSql}`;
-    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total ${from}`, params)) as [{ total: number }];
+    const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total ${from}`, params);
     const rows: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} ${from}
         ORDER BY t.due_at, i.ordinal, t.role DESC, u.name

@@ -96,11 +96,11 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
       client.disconnect();
     }
     if (backend === 'postgres') {
-      expect(pgJobs[0]!.n).toBeGreaterThan(0);
+      expect(pgJobs[0].n).toBeGreaterThan(0);
       expect(redisKeys).toBe(0);
     } else {
       expect(redisKeys).toBeGreaterThan(0);
-      expect(pgJobs[0]!.n).toBe(0);
+      expect(pgJobs[0].n).toBe(0);
     }
     const health = await api().get('/api/v1/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' }, queue: { status: 'up', backend } });
@@ -111,11 +111,11 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     const before = smtp.messages.length;
     const task = await taskDueIn(1, 'xck@example.org', 6);
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
-    expect(mail!.to).toMatchObject({ text: 'xck@example.org' });
-    expect(mail!.subject).toContain('第1项');
-    expect(mail!.subject).toContain('坚持用习近平新时代中国特色社会主义思想铸魂育人');
-    expect(mail!.text).toContain(shanghaiDateTime(new Date(task.dueAt)));
-    expect(mail!.text).toContain('宣传科');
+    expect(mail.to).toMatchObject({ text: 'xck@example.org' });
+    expect(mail.subject).toContain('第1项');
+    expect(mail.subject).toContain('坚持用习近平新时代中国特色社会主义思想铸魂育人');
+    expect(mail.text).toContain(shanghaiDateTime(new Date(task.dueAt)));
+    expect(mail.text).toContain('宣传科');
     const [row] = await app.db.query(`SELECT status, recipient FROM notifications WHERE task_id = $1 AND status = 'sent'`, [
       task.id,
     ]);
@@ -128,8 +128,8 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     const newDueAt = new Date(Date.now() + 9000);
     await api().patch(`/api/v1/tasks/${task.id}`).send({ dueAt: newDueAt.toISOString() }).expect(200);
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
-    expect(mail!.text).toContain(shanghaiDateTime(newDueAt));
-    expect(mail!.text).not.toContain(shanghaiDateTime(new Date(task.dueAt)));
+    expect(mail.text).toContain(shanghaiDateTime(newDueAt));
+    expect(mail.text).not.toContain(shanghaiDateTime(new Date(task.dueAt)));
     await sleep(2500);
     expect(smtp.messages).toHaveLength(before + 1);
   });
@@ -151,7 +151,7 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     await app.close();
     app = await start();
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
-    expect(mail!.subject).toContain('第4项');
+    expect(mail.subject).toContain('第4项');
     // Restarting again re-runs the reconciler; the reminder must not go out a second time.
     await app.close();
     app = await start();
