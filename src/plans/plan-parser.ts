@@ -518,7 +518,7 @@ function splitItem(draft: ItemDraft): { title: string; body: string; note: UnitN
   // A first line without a sentence end, followed by longer text, is the item's title line.
   if (rest.length > 0 && !SENTENCE_END.test(first) && first !== '') {
     const nextLine = rest[0]!.text;
-    if (displayWidth(draft.lineText) + 4 <= displayWidth(nextLine) || SUB_POINT_RE.test(nextLine)) {
+    if (displayWidth(draft.lineText) + 4 <= displayWidth(nextLine) || SUB_POINT_RE.test(nextLine) || NUMBERED_RE.test(nextLine)) {
       const bodyNote = readUnitNotes(joinParts(parts.slice(1)));
       return { title: stripEnd(first), body: bodyNote.text.trim(), note };
     }

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, dropDatabase, testRedisUrl } from '../support/databases.js';
+import { cleanEnv, dist, freePort, startProcess, waitForHttp, type RunningProcess } from '../support/processes.js';
+import { seedPlan, SEED_FILE } from '../support/seed.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { uniquePrefix } from '../support/app.js';
+
+const redisUrl = testRedisUrl();
+const backend = redisUrl ? 'redis' : 'postgres';
+
+describe(`scaled out: API and worker as separate processes (${backend} queue)`, () => {
+  let databaseUrl: string;
+  let smtp: TestSmtp;
+  let api: RunningProcess;
+  let worker: RunningProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase();
+    smtp = await startSmtp();
+    const port = await freePort();
+    const env = cleanEnv({
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: smtp.url,
+      PORT: String(port),
+      QUEUE_PREFIX: uniquePrefix(),
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    });
+    base = `http://127.0.0.1:${port}/api/v1`;
+    api = startProcess(dist('src', 'main.js'), [], env);
+    worker = startProcess(dist('workers', 'main.js'), [], env);
+    await waitForHttp(`${base}/health`, api);
+  });
+
+  afterAll(async () => {
+    for (const p of [api, worker]) if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
+    await smtp?.close();
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
+
+  it('the API schedules, the worker process delivers the mail, both stop cleanly', async () => {
+    const health = (await (await fetch(`${base}/health`)).json()) as { queue: unknown };
+    expect(health.queue).toMatchObject({ status: 'up', backend });
+
+    const form = new FormData();
+    form.append('file', new Blob([seedPlan()]), SEED_FILE);
+    const imported = await fetch(`${base}/plans/import`, { method: 'POST', body: form });
+    expect(imported.status).toBe(201);
+    const { planId } = (await imported.json()) as { planId: string };
+
+    const json = (method: string, body: unknown) => ({
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect((await fetch(`${base}/plans/${planId}/policy`, json('PUT', { offsets: ['-PT3S'] }))).status).toBe(200);
+    const tasks = (await (await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`)).json()) as {
+      items: { id: string; unit: { id: string } }[];
+    };
+    const task = tasks.items[0];
+    expect((await fetch(`${base}/units/${task.unit.id}`, json('PATCH', { email: 'ywb@example.org' }))).status).toBe(200);
+    const dueAt = new Date(Date.now() + 6000).toISOString();
+    expect((await fetch(`${base}/tasks/${task.id}`, json('PATCH', { dueAt }))).status).toBe(200);
+
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.subject).toContain('第35项');
+    expect(mail!.to).toMatchObject({ text: 'ywb@example.org' });
+    expect(worker.stdout()).toContain('reminder delivered');
+    expect(api.stdout()).not.toContain('reminder delivered');
+
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+    expect(await worker.exited).toBe(0);
+  });
+});
