@@ -11,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations: [...MIGRATIONS],
     migrationsTableName: 'migrations',
     synchronize: false,
-    logging: ['error'],
+    logging: false,
     extra: { max: 10 },
   };
 }

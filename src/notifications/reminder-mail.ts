@@ -28,6 +28,7 @@ function urgency(input: ReminderMailInput): string {
   }
   const ms = input.msLeft ?? 0;
   if (ms <= 0) return '已到截止时间';
+  if (ms < 60_000) return '距截止不足 1 分钟';
   const minutes = Math.ceil(ms / 60_000);
   return minutes >= 60 ? `距截止还有约 ${Math.round(minutes / 60)} 小时` : `距截止还有约 ${minutes} 分钟`;
 }

@@ -1,19 +1,19 @@
 import type { DeadlineHint } from './plan-document.js';
 
 const CN_DIGITS: Record<string, number> = {
-  '〇': 0,
+  〇: 0,
   '○': 0,
-  '零': 0,
-  '一': 1,
-  '二': 2,
-  '两': 2,
-  '三': 3,
-  '四': 4,
-  '五': 5,
-  '六': 6,
-  '七': 7,
-  '八': 8,
-  '九': 9,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /**
@@ -28,9 +28,9 @@ export function parseSmallNumber(text: string): number | null {
   const [, tens, ten, ones] = m;
   if (!ten) {
     // Only a single digit is meaningful without 十.
-    return tens && !ones ? CN_DIGITS[tens]! : null;
+    return tens && !ones ? CN_DIGITS[tens] : null;
   }
-  return (tens ? CN_DIGITS[tens]! : 1) * 10 + (ones ? CN_DIGITS[ones]! : 0);
+  return (tens ? CN_DIGITS[tens] : 1) * 10 + (ones ? CN_DIGITS[ones] : 0);
 }
 
 /** A four-digit year in Arabic digits or digit-by-digit Chinese numerals ("二〇二二"). */
@@ -63,16 +63,26 @@ function endOfMonth(year: number, month: number): string {
 
 const CN_YEAR = '[〇○零一二三四五六七八九]{4}';
 const MONTH = '(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])';
-const DAY = '(3[01]|[12]\\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])';
-const QUARTER_END: Record<number, [number, number]> = { 1: [3, 31], 2: [6, 30], 3: [9, 30], 4: [12, 31] };
+const DAY =
+  '(3[01]|[12]\\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])';
+const QUARTER_END: Record<number, [number, number]> = {
+  1: [3, 31],
+  2: [6, 30],
+  3: [9, 30],
+  4: [12, 31],
+};
 
 /**
  * Year-level wording after an explicit year ("2023年底前") or standing alone ("年内"). A bare
  * one must not be part of "每年", "逐年", "三年内", "学年底", "明年" …, which are no deadline of the
  * plan year; "年中" must not be the start of "年中考…" ("2022年中考招生").
  */
-const YEAR_PERIOD = '(底前|底之前|底以前|底|末|内|终前|中(?=前|之前|以前|完成|[，,。；;、）)]|$)|上半年|下半年|第?[一二三四1-4]季度)';
-const EXPLICIT_YEAR_PERIOD = new RegExp(`(?<![\\d〇○零一二三四五六七八九])(\\d{4}|${CN_YEAR})\\s*年${YEAR_PERIOD}`, 'g');
+const YEAR_PERIOD =
+  '(底前|底之前|底以前|底|末|内|终前|中(?=前|之前|以前|完成|[，,。；;、）)]|$)|上半年|下半年|第?[一二三四1-4]季度)';
+const EXPLICIT_YEAR_PERIOD = new RegExp(
+  `(?<![\\d〇○零一二三四五六七八九])(\\d{4}|${CN_YEAR})\\s*年${YEAR_PERIOD}`,
+  'g',
+);
 const BARE_YEAR_PERIOD = new RegExp(
   `(?<!每年|逐年)(?<![每逐学明去后前近往历多跨两几百千万半\\d〇○零一二三四五六七八九十])年(底前|底之前|底以前|底|末|内|终前|中(?=前|之前|以前|完成|[，,。；;、）)]|$))`,
   'g',
@@ -94,12 +104,13 @@ interface Candidate {
 }
 
 function periodDate(year: number, period: string): string | null {
-  if (period.startsWith('底') || period === '末' || period === '内' || period === '终前') return `${year}-12-31`;
+  if (period.startsWith('底') || period === '末' || period === '内' || period === '终前')
+    return `${year}-12-31`;
   if (period.startsWith('中') || period === '上半年') return `${year}-06-30`;
   if (period === '下半年') return `${year}-12-31`;
   const q = /^第?([一二三四1-4])季度$/.exec(period);
   if (q) {
-    const [month, day] = QUARTER_END[parseSmallNumber(q[1]!)!]!;
+    const [month, day] = QUARTER_END[parseSmallNumber(q[1])!];
     return isoDate(year, month, day);
   }
   return null;
@@ -116,21 +127,23 @@ export function extractDeadlineHints(text: string, year: number | null): Deadlin
   const s = toHalfWidthDigits(text);
   const found: Candidate[] = [];
   const add = (index: number, length: number, date: string | null): void => {
-    if (date) found.push({ index, end: index + length, text: text.slice(index, index + length), date });
+    if (date)
+      found.push({ index, end: index + length, text: text.slice(index, index + length), date });
   };
 
   for (const m of s.matchAll(EXPLICIT_YEAR_PERIOD)) {
-    const y = parseYear(m[1]!);
-    if (y !== null) add(m.index, m[0].length, periodDate(y, m[2]!));
+    const y = parseYear(m[1]);
+    if (y !== null) add(m.index, m[0].length, periodDate(y, m[2]));
   }
-  for (const m of s.matchAll(BARE_YEAR_PERIOD)) add(m.index, m[0].length, periodDate(year, m[1]!));
+  for (const m of s.matchAll(BARE_YEAR_PERIOD)) add(m.index, m[0].length, periodDate(year, m[1]));
   for (const m of s.matchAll(FULL_YEAR)) add(m.index, m[0].length, `${year}-12-31`);
-  for (const m of s.matchAll(HALF_YEAR)) add(m.index, m[0].length, periodDate(year, m[1]!));
-  for (const m of s.matchAll(QUARTER)) add(m.index, m[0].length, periodDate(year, `${m[1]}${m[2]}季度`));
+  for (const m of s.matchAll(HALF_YEAR)) add(m.index, m[0].length, periodDate(year, m[1]));
+  for (const m of s.matchAll(QUARTER))
+    add(m.index, m[0].length, periodDate(year, `${m[1]}${m[2]}季度`));
   for (const m of s.matchAll(MONTH_DEADLINE)) {
     const [, yearText, monthText, monthEnd, tenDays, beforeMonth, dayText] = m;
     const y = yearText ? parseYear(yearText) : year;
-    const month = parseSmallNumber(monthText!);
+    const month = parseSmallNumber(monthText);
     if (y === null || month === null) continue;
     let date: string | null = null;
     if (monthEnd) date = endOfMonth(y, month);

@@ -16,9 +16,13 @@ export async function readPlanDocument(fileName: string, content: Buffer): Promi
   const ext = extname(fileName).toLowerCase();
   if (content.length === 0) throw new PlanParseError('文件为空');
   if (startsWith(content, ZIP_MAGIC)) return nonEmpty(normalise(await docxText(content)));
-  if (ext === '.docx') throw new PlanParseError('无法读取 .docx 文件：文件内容不是有效的 .docx（zip）格式');
+  if (ext === '.docx')
+    throw new PlanParseError('无法读取 .docx 文件：文件内容不是有效的 .docx（zip）格式');
   if (ext !== '.txt' && ext !== '') {
-    if (ext === '.doc' || ext === '.wps') throw new PlanParseError(`不支持 ${ext} 格式，请在 Word/WPS 中另存为 .docx 后导入；${SUPPORTED}`);
+    if (ext === '.doc' || ext === '.wps')
+      throw new PlanParseError(
+        `不支持 ${ext} 格式，请在 Word/WPS 中另存为 .docx 后导入；${SUPPORTED}`,
+      );
     throw new PlanParseError(`不支持 ${ext} 格式；${SUPPORTED}`);
   }
   return nonEmpty(normalise(decodeText(content)));
@@ -45,8 +49,10 @@ async function docxText(content: Buffer): Promise<string> {
 }
 
 function decodeText(content: Buffer): string {
-  if (startsWith(content, [0xff, 0xfe])) return checkText(new TextDecoder('utf-16le').decode(content));
-  if (startsWith(content, [0xfe, 0xff])) return checkText(new TextDecoder('utf-16be').decode(content));
+  if (startsWith(content, [0xff, 0xfe]))
+    return checkText(new TextDecoder('utf-16le').decode(content));
+  if (startsWith(content, [0xfe, 0xff]))
+    return checkText(new TextDecoder('utf-16be').decode(content));
   if (content.includes(0)) throw notText();
   for (const encoding of ['utf-8', 'gb18030']) {
     try {
@@ -65,7 +71,12 @@ function checkText(text: string): string {
   for (const c of text) {
     const code = c.charCodeAt(0);
     if (code === 0) throw notText();
-    if ((code < 0x20 && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\f') || code === 0x7f || c === '\uFFFD') control++;
+    if (
+      (code < 0x20 && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\f') ||
+      code === 0x7f ||
+      c === '\uFFFD'
+    )
+      control++;
   }
   if (control > 0 && control > text.length / 100) throw notText();
   return text;
@@ -79,7 +90,7 @@ function normalise(text: string): string {
   return text
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u200B\u200C\u200D\u2060\uFEFF]/g, '')
+    .replace(/\u200B|\u200C|\u200D|\u2060|\uFEFF/g, '')
     .split('\n')
     .map((line) => line.replace(/^[\s\u3000\u00A0]+/, '').replace(/[\s\u3000\u00A0]+$/, ''))
     .join('\n');

@@ -1,4 +1,10 @@
-import { extractDeadlineHints, isoDate, parseSmallNumber, parseYear, toHalfWidthDigits } from './deadline-hints.js';
+import {
+  extractDeadlineHints,
+  isoDate,
+  parseSmallNumber,
+  parseYear,
+  toHalfWidthDigits,
+} from './deadline-hints.js';
 import {
   PlanParseError,
   type ParsedItem,
@@ -21,7 +27,8 @@ const NO_ITEMS_MESSAGE = '未识别出任何工作要点条目（如“1.”编�
 /** Labels that introduce responsible units; the lead label comes first in a note. */
 const UNIT_LABEL = '(?:责任|牵头|主责|配合|协办|参与|协同|协助)(?:科室|单位|部门|处室)';
 /** Other labels that may share a bracket with the units ("完成时限：6月底前"). */
-const OTHER_LABEL = '(?:完成时限|完成时间|时间节点|时间要求|时限|分管领导|责任领导|责任人|联系人|备注)';
+const OTHER_LABEL =
+  '(?:完成时限|完成时间|时间节点|时间要求|时限|分管领导|责任领导|责任人|联系人|备注)';
 const UNIT_LABEL_RE = new RegExp(`${UNIT_LABEL}\\s*[：:]`);
 const ANY_LABEL_RE = new RegExp(`(${UNIT_LABEL}|${OTHER_LABEL})\\s*[：:]`, 'g');
 const BRACKETED_UNITS_START = new RegExp(`^[（(]\\s*${UNIT_LABEL}\\s*[：:]`);
@@ -33,20 +40,27 @@ const UNIT_LINE = new RegExp(`^[（(]?\\s*${UNIT_LABEL}\\s*[：:]`);
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
 const NUM = '[0-9０-９]{1,3}';
 const L1_RE = new RegExp(`^(${CN_NUM})\\s*[、．.，,]\\s*(.*)$`);
-const PART_RE = new RegExp(`^第\\s*(${CN_NUM}|${NUM})\\s*(?:部分|章|篇)\\s*[、：:．.，,]?\\s*(.*)$`);
+const PART_RE = new RegExp(
+  `^第\\s*(${CN_NUM}|${NUM})\\s*(?:部分|章|篇)\\s*[、：:．.，,]?\\s*(.*)$`,
+);
 const L2_RE = new RegExp(`^[（(]\\s*(${CN_NUM})\\s*[）)]\\s*[、．.]?\\s*(.*)$`);
 const NUMBERED_RE = new RegExp(`^(${NUM})\\s*(?:[.．、]|[)）])(?![0-9０-９])\\s*(.*)$`);
 const SUB_POINT_RE = /^(?:[（(]\s*[0-9０-９]{1,2}\s*[）)]|[①-⑳]|[a-zA-Z][.)）])/;
 
-const DATE_TEXT = '(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,2})\\s*月\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日';
+const DATE_TEXT =
+  '(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,2})\\s*月\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日';
 const DATE_LINE_RE = new RegExp(`^[（(]?${DATE_TEXT}[）)]?$`);
-const ORG_TEXT = '[\\u4e00-\\u9fa5（）()·\\s]{1,60}?(?:局|委员会|委|政府|厅|办公室|办|中心|部|院|处|科|室|校|公司|会|小组|党委|党组|支部)';
+const ORG_TEXT =
+  '[\\u4e00-\\u9fa5（）()·\\s]{1,60}?(?:局|委员会|委|政府|厅|办公室|办|中心|部|院|处|科|室|校|公司|会|小组|党委|党组|支部)';
 const ORG_LINE_RE = new RegExp(`^${ORG_TEXT}$`);
 const ORG_DATE_LINE_RE = new RegExp(`^(${ORG_TEXT})\\s+${DATE_TEXT}$`);
-const DOC_NUMBER_RE = /[\u4e00-\u9fa5]{1,12}\s*[〔\[【（(［]\s*([0-9０-９]{4})\s*[〕\]】）)］]\s*第?\s*[0-9０-９]{1,4}\s*号/;
+const DOC_NUMBER_RE =
+  /[\u4e00-\u9fa5]{1,12}\s*[〔[【（(［]\s*([0-9０-９]{4})\s*[〕\]】）)］]\s*第?\s*[0-9０-９]{1,4}\s*号/;
 const FILE_HEADER_RE = /^(.{2,40}?)\s*文件$/;
-const PAGE_NUMBER_RE = /^(?:[-—–－~～\s]*[0-9０-９]{1,3}[-—–－~～\s]*|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?)$/;
-const FOOTER_RE = /^(?:抄送|主送|抄报|主题词|联系人|联系电话|[（(]此件|[（(]联系人)|\d\s*日\s*印发$|^[-—_=＝\s]{3,}$/;
+const PAGE_NUMBER_RE =
+  /^(?:[-—–－~～\s]*[0-9０-９]{1,3}[-—–－~～\s]*|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?)$/;
+const FOOTER_RE =
+  /^(?:抄送|主送|抄报|主题词|联系人|联系电话|[（(]此件|[（(]联系人)|\d\s*日\s*印发$|^[-—_=＝\s]{3,}$/;
 
 const SENTENCE_END = /[。！？!?]/;
 const OPENERS = '（(《“‘【[「『';
@@ -124,12 +138,15 @@ export function parsePlanText(text: string): ParsedPlan {
 
 function classify(text: string): Line[] {
   const raw = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const lines: Line[] = raw.map((r, i) => classifyLine(i + 1, r.replace(/[\u200B\u200C\u200D\u2060]/g, '').trim()));
+  const lines: Line[] = raw.map((r, i) =>
+    classifyLine(i + 1, r.replace(/\u200B|\u200C|\u200D|\u2060/g, '').trim()),
+  );
   // A signature is the organisation line right before a date line.
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.kind !== 'meta' || !DATE_LINE_RE.test(lines[i]!.text)) continue;
+    if (lines[i].kind !== 'meta' || !DATE_LINE_RE.test(lines[i].text)) continue;
     const prev = previousNonBlank(lines, i);
-    if (prev !== null && lines[prev]!.kind === 'text' && ORG_LINE_RE.test(lines[prev]!.text)) lines[prev]!.kind = 'meta';
+    if (prev !== null && lines[prev].kind === 'text' && ORG_LINE_RE.test(lines[prev].text))
+      lines[prev].kind = 'meta';
   }
   return lines;
 }
@@ -137,16 +154,22 @@ function classify(text: string): Line[] {
 function classifyLine(no: number, text: string): Line {
   const line: Line = { no, text, kind: 'text', number: 0, rest: text };
   if (text === '') return { ...line, kind: 'blank' };
-  if (DATE_LINE_RE.test(text) || ORG_DATE_LINE_RE.test(text) || PAGE_NUMBER_RE.test(text) || FOOTER_RE.test(text)) {
+  if (
+    DATE_LINE_RE.test(text) ||
+    ORG_DATE_LINE_RE.test(text) ||
+    PAGE_NUMBER_RE.test(text) ||
+    FOOTER_RE.test(text)
+  ) {
     return { ...line, kind: 'meta' };
   }
   let m = NUMBERED_RE.exec(text);
-  if (m) return { ...line, kind: 'numbered', number: Number(toHalfWidthDigits(m[1]!)), rest: m[2]! };
+  if (m) return { ...line, kind: 'numbered', number: Number(toHalfWidthDigits(m[1])), rest: m[2] };
   m = L2_RE.exec(text);
-  if (m && parseSmallNumber(m[1]!) !== null) return { ...line, kind: 'l2', number: parseSmallNumber(m[1]!)!, rest: m[2]! };
+  if (m && parseSmallNumber(m[1]) !== null)
+    return { ...line, kind: 'l2', number: parseSmallNumber(m[1])!, rest: m[2] };
   m = L1_RE.exec(text) ?? PART_RE.exec(text);
-  if (m && parseSmallNumber(m[1]!) !== null && parseSmallNumber(m[1]!)! <= 30) {
-    return { ...line, kind: 'l1', number: parseSmallNumber(m[1]!)!, rest: m[2]! };
+  if (m && parseSmallNumber(m[1]) !== null && parseSmallNumber(m[1])! <= 30) {
+    return { ...line, kind: 'l1', number: parseSmallNumber(m[1])!, rest: m[2] };
   }
   if (SUB_POINT_RE.test(text)) return { ...line, kind: 'sub' };
   if (UNIT_LINE.test(text)) return { ...line, kind: 'units' };
@@ -154,7 +177,7 @@ function classifyLine(no: number, text: string): Line {
 }
 
 function previousNonBlank(lines: Line[], i: number): number | null {
-  for (let j = i - 1; j >= 0; j--) if (lines[j]!.kind !== 'blank') return j;
+  for (let j = i - 1; j >= 0; j--) if (lines[j].kind !== 'blank') return j;
   return null;
 }
 
@@ -172,7 +195,9 @@ interface Header {
 }
 
 function readHeader(lines: Line[]): Header {
-  let firstEntry = lines.findIndex((l) => l.kind === 'l1' || l.kind === 'l2' || l.kind === 'numbered');
+  let firstEntry = lines.findIndex(
+    (l) => l.kind === 'l1' || l.kind === 'l2' || l.kind === 'numbered',
+  );
   if (firstEntry < 0) firstEntry = lines.length;
   const head = lines.slice(0, firstEntry);
 
@@ -180,7 +205,7 @@ function readHeader(lines: Line[]): Header {
   head.forEach((l, i) => {
     if (l.kind === 'text' && isTitleLine(l.text)) titleIndex = i;
   });
-  const title = titleIndex >= 0 ? lines[titleIndex]!.text : noticeTitleName(head);
+  const title = titleIndex >= 0 ? lines[titleIndex].text : noticeTitleName(head);
 
   let docNumber: string | null = null;
   for (const l of head) {
@@ -195,16 +220,25 @@ function readHeader(lines: Line[]): Header {
   let year: number | null = null;
   if (title) {
     const m = /(\d{4}|[〇○零一二三四五六七八九]{4})\s*年/.exec(toHalfWidthDigits(title));
-    if (m) year = parseYear(m[1]!);
+    if (m) year = parseYear(m[1]);
   }
   if (year === null && issuedOn) year = Number(issuedOn.slice(0, 4));
-  if (year === null && docNumber) year = Number(toHalfWidthDigits(DOC_NUMBER_RE.exec(docNumber)![1]!));
+  if (year === null && docNumber)
+    year = Number(toHalfWidthDigits(DOC_NUMBER_RE.exec(docNumber)![1]));
 
-  return { title, docNumber, issuer, issuedOn, year, bodyStart: titleIndex >= 0 ? titleIndex + 1 : 0 };
+  return {
+    title,
+    docNumber,
+    issuer,
+    issuedOn,
+    year,
+    bodyStart: titleIndex >= 0 ? titleIndex + 1 : 0,
+  };
 }
 
 function isTitleLine(text: string): boolean {
-  if (text.length > 50 || /[《》]/.test(text) || /^关于/.test(text) || /印发|转发|通知/.test(text)) return false;
+  if (text.length > 50 || /[《》]/.test(text) || /^关于/.test(text) || /印发|转发|通知/.test(text))
+    return false;
   if (/[。；;：:，,！？]$/.test(text) || DOC_NUMBER_RE.test(text)) return false;
   const keyword = /工作要点|工作计划|工作安排|工作重点|工作任务|要点/;
   if (!keyword.test(text)) return false;
@@ -215,19 +249,19 @@ function isTitleLine(text: string): boolean {
 /** The 《…》 name in a notice title such as "关于印发《…》的通知". */
 function noticeTitleName(head: Line[]): string | null {
   for (let i = 0; i < head.length; i++) {
-    const text = head[i]!.text;
-    const prev = i > 0 ? head[i - 1]!.text : '';
+    const text = head[i].text;
+    const prev = i > 0 ? head[i - 1].text : '';
     const inNoticeTitle = /通知|印发|转发/.test(text) || /关于(?:印发|转发)/.test(prev);
     if (!inNoticeTitle) continue;
     for (const m of text.matchAll(/《([^《》]+)》/g)) {
-      if (/要点|计划|安排|重点|任务/.test(m[1]!)) return m[1]!.trim();
+      if (/要点|计划|安排|重点|任务/.test(m[1])) return m[1].trim();
     }
   }
   return null;
 }
 
 function readSignature(lines: Line[]): { issuer: string | null; issuedOn: string | null } {
-  const dates: { index: number; date: string; issuer: string | null }[] = [];
+  const dates: { date: string; issuer: string | null }[] = [];
   lines.forEach((l, i) => {
     let issuer: string | null = null;
     let parts: string[];
@@ -235,18 +269,19 @@ function readSignature(lines: Line[]): { issuer: string | null; issuedOn: string
     if (dateLine) {
       parts = dateLine.slice(1, 4);
       const prev = previousNonBlank(lines, i);
-      if (prev !== null && lines[prev]!.kind === 'meta' && ORG_LINE_RE.test(lines[prev]!.text)) issuer = lines[prev]!.text;
+      if (prev !== null && lines[prev].kind === 'meta' && ORG_LINE_RE.test(lines[prev].text))
+        issuer = lines[prev].text;
     } else {
       const signed = ORG_DATE_LINE_RE.exec(l.text);
       if (!signed) return;
-      issuer = signed[1]!.trim();
+      issuer = signed[1].trim();
       parts = signed.slice(2, 5);
     }
-    const year = parseYear(parts[0]!);
-    const month = parseSmallNumber(parts[1]!);
-    const day = parseSmallNumber(parts[2]!);
+    const year = parseYear(parts[0]);
+    const month = parseSmallNumber(parts[1]);
+    const day = parseSmallNumber(parts[2]);
     const date = year !== null && month !== null && day !== null ? isoDate(year, month, day) : null;
-    if (date) dates.push({ index: i, date, issuer });
+    if (date) dates.push({ date, issuer });
   });
   const signed = dates.find((d) => d.issuer !== null);
   const chosen = signed ?? dates[0];
@@ -255,7 +290,7 @@ function readSignature(lines: Line[]): { issuer: string | null; issuedOn: string
     for (const l of lines.slice(0, 5)) {
       const m = FILE_HEADER_RE.exec(l.text);
       if (m && !/[，。；：]/.test(l.text)) {
-        issuer = m[1]!.trim();
+        issuer = m[1].trim();
         break;
       }
     }
@@ -285,19 +320,19 @@ function itemLevel(body: Line[]): ItemLevel | null {
 }
 
 /**
- * Share of `kind` entries whose block — the lines after the entry line up to the next entry of
- * one of `ends` — or, for the lowest level, the entry line itself, names responsible units.
+ * Share of `kind` entries that name responsible units in their block: the entry line and the
+ * lines after it up to the next entry of one of `ends` (for "（一）" entries, only the lines after).
  */
 function coverage(body: Line[], kind: Kind, ends: Kind[]): number {
   let entries = 0;
   let covered = 0;
   for (let i = 0; i < body.length; i++) {
-    if (body[i]!.kind !== kind) continue;
+    if (body[i].kind !== kind) continue;
     entries++;
     // A "（一）" line's own units are a heading's units, inherited by the "1." items under it.
-    let labelled = kind !== 'l2' && UNIT_LABEL_RE.test(body[i]!.text);
-    for (let j = i + 1; j < body.length && !ends.includes(body[j]!.kind) && !labelled; j++) {
-      labelled = UNIT_LABEL_RE.test(body[j]!.text);
+    let labelled = kind !== 'l2' && UNIT_LABEL_RE.test(body[i].text);
+    for (let j = i + 1; j < body.length && !ends.includes(body[j].kind) && !labelled; j++) {
+      labelled = UNIT_LABEL_RE.test(body[j].text);
     }
     if (labelled) covered++;
   }
@@ -320,6 +355,8 @@ class BodyParser {
   private lastNumber: number | null = null;
   /** True between a heading and the first item under it: numbering may restart at 1. */
   private groupStart = true;
+  /** The line each item starts on. */
+  private readonly itemLines = new Map<ParsedItem, number>();
 
   constructor(
     private readonly body: Line[],
@@ -348,14 +385,12 @@ class BodyParser {
   }
 
   private firstItemLine(): number {
-    for (const s of this.sections) if (s.items.length > 0) return this.itemLines.get(s.items[0]!)!;
+    for (const s of this.sections) if (s.items.length > 0) return this.itemLines.get(s.items[0])!;
     return Infinity;
   }
 
-  private readonly itemLines = new Map<ParsedItem, number>();
-
   private take(i: number): void {
-    const line = this.body[i]!;
+    const line = this.body[i];
     const kind = this.effectiveKind(line);
     switch (kind) {
       case 'blank':
@@ -391,7 +426,9 @@ class BodyParser {
   }
 
   /** What a line is, given the level that holds the items. */
-  private effectiveKind(line: Line): 'blank' | 'meta' | 'item' | 'section' | 'subheading' | 'units' | 'text' {
+  private effectiveKind(
+    line: Line,
+  ): 'blank' | 'meta' | 'item' | 'section' | 'subheading' | 'units' | 'text' {
     switch (line.kind) {
       case 'blank':
       case 'meta':
@@ -405,29 +442,37 @@ class BodyParser {
         return this.hasL1 ? 'subheading' : 'section';
       case 'l1':
         return this.level === 'l1' ? 'item' : 'section';
-      default:
+      case 'sub':
+      case 'text':
         return 'text';
     }
   }
 
-  private isItemLine(line: Line): boolean {
-    return this.effectiveKind(line) === 'item';
-  }
-
   /**
-   * A heading without numeral: a short line that does not end a sentence, directly followed by
+   * A heading without numeral: a short line that does not end a sentence or introduce what
+   * follows ("…如下："), directly followed by
    * an item (or a "（一）" heading), and not the unfinished end of the current item.
    */
   private isHeadingLine(i: number): boolean {
-    const text = this.body[i]!.text;
-    if (this.body[i]!.kind !== 'text') return false;
-    if (text.length > 40 || /[。；;，,！？!?、]$/.test(text) || UNIT_LABEL_RE.test(text) || !balanced(text)) return false;
+    const text = this.body[i].text;
+    if (this.body[i].kind !== 'text') return false;
+    if (
+      text.length > 40 ||
+      /[。；;，,！？!?、：:]$/.test(text) ||
+      UNIT_LABEL_RE.test(text) ||
+      !balanced(text)
+    )
+      return false;
     if (this.item) {
       const last = this.item.parts.at(-1)!.text;
-      if (!/[。！？!?）)」”』]$/.test(last) || !balanced(this.item.parts.map((p) => p.text).join(''))) return false;
+      if (
+        !/[。！？!?）)」”』]$/.test(last) ||
+        !balanced(this.item.parts.map((p) => p.text).join(''))
+      )
+        return false;
     }
     for (let j = i + 1; j < this.body.length; j++) {
-      const next = this.body[j]!;
+      const next = this.body[j];
       if (next.kind === 'blank' || next.kind === 'meta') continue;
       const kind = this.effectiveKind(next);
       return kind === 'item' || kind === 'subheading';
@@ -448,11 +493,20 @@ class BodyParser {
   private startItem(line: Line): void {
     this.finishItem();
     if (!this.section) {
-      this.section = { heading: { title: null, units: [], allUnits: false }, line: line.no, items: [] };
+      this.section = {
+        heading: { title: null, units: [], allUnits: false },
+        line: line.no,
+        items: [],
+      };
       this.sections.push(this.section);
     }
     this.checkSequence(line);
-    this.item = { line: line.no, number: line.number, lineText: line.text, parts: [{ text: line.rest, unitLine: false }] };
+    this.item = {
+      line: line.no,
+      number: line.number,
+      lineText: line.text,
+      parts: [{ text: line.rest, unitLine: false }],
+    };
     this.seenItem = true;
     this.openHeading = null;
     this.groupStart = false;
@@ -480,7 +534,9 @@ class BodyParser {
     let units = note.units;
     let allUnits = note.allUnits;
     if (units.length === 0 && !allUnits) {
-      const inherited = [this.subheading, this.section.heading].find((h) => h !== null && (h.units.length > 0 || h.allUnits));
+      const inherited = [this.subheading, this.section.heading].find(
+        (h) => h !== null && (h.units.length > 0 || h.allUnits),
+      );
       if (inherited) {
         units = [...inherited.units];
         allUnits = inherited.allUnits;
@@ -513,12 +569,16 @@ function splitItem(draft: ItemDraft): { title: string; body: string; note: UnitN
   const parts = draft.parts;
   const joined = joinParts(parts);
   const note = readUnitNotes(joined);
-  const first = readUnitNotes(parts[0]!.text).text.trim();
+  const first = readUnitNotes(parts[0].text).text.trim();
   const rest = parts.slice(1).filter((p) => !p.unitLine);
   // A first line without a sentence end, followed by longer text, is the item's title line.
   if (rest.length > 0 && !SENTENCE_END.test(first) && first !== '') {
-    const nextLine = rest[0]!.text;
-    if (displayWidth(draft.lineText) + 4 <= displayWidth(nextLine) || SUB_POINT_RE.test(nextLine) || NUMBERED_RE.test(nextLine)) {
+    const nextLine = rest[0].text;
+    if (
+      displayWidth(draft.lineText) + 4 <= displayWidth(nextLine) ||
+      SUB_POINT_RE.test(nextLine) ||
+      NUMBERED_RE.test(nextLine)
+    ) {
       const bodyNote = readUnitNotes(joinParts(parts.slice(1)));
       return { title: stripEnd(first), body: bodyNote.text.trim(), note };
     }
@@ -545,7 +605,7 @@ function firstSentenceEnd(text: string): number {
   let depth = 0;
   let any = -1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (OPENERS.includes(c)) depth++;
     else if (CLOSERS.includes(c)) depth = Math.max(0, depth - 1);
     else if (SENTENCE_END.test(c)) {
@@ -585,11 +645,12 @@ function readUnitNotes(input: string): UnitNote {
     text = text.slice(0, start) + (end < 0 ? '' : text.slice(end + 1));
   }
   for (let m = UNBRACKETED_UNITS.exec(text); m; m = UNBRACKETED_UNITS.exec(text)) {
-    const start = m.index + m[1]!.length;
+    const start = m.index + m[1].length;
     const stop = text.slice(start).search(/[。\n]/);
     const end = stop < 0 ? text.length : start + stop;
     tokens.push(...noteTokens(text.slice(start, end)));
-    text = text.slice(0, start) + text.slice(end < text.length && text[end] === '。' ? end + 1 : end);
+    text =
+      text.slice(0, start) + text.slice(end < text.length && text[end] === '。' ? end + 1 : end);
   }
 
   const units: string[] = [];
@@ -603,7 +664,8 @@ function readUnitNotes(input: string): UnitNote {
 
 function findBracketedNote(text: string): number {
   for (let i = 0; i < text.length; i++) {
-    if ((text[i] === '（' || text[i] === '(') && BRACKETED_UNITS_START.test(text.slice(i, i + 16))) return i;
+    if ((text[i] === '（' || text[i] === '(') && BRACKETED_UNITS_START.test(text.slice(i, i + 16)))
+      return i;
   }
   return -1;
 }
@@ -611,7 +673,7 @@ function findBracketedNote(text: string): number {
 function matchingClose(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '（' || c === '(') depth++;
     else if (c === '）' || c === ')') {
       depth--;
@@ -626,9 +688,9 @@ function noteTokens(note: string): string[] {
   const labels = [...note.matchAll(ANY_LABEL_RE)];
   const tokens: string[] = [];
   labels.forEach((m, i) => {
-    if (!UNIT_LABEL_ONLY.test(m[1]!)) return;
+    if (!UNIT_LABEL_ONLY.test(m[1])) return;
     const from = m.index + m[0].length;
-    const to = i + 1 < labels.length ? labels[i + 1]!.index : note.length;
+    const to = i + 1 < labels.length ? labels[i + 1].index : note.length;
     tokens.push(...splitUnits(note.slice(from, to)));
   });
   return tokens;

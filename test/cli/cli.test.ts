@@ -58,19 +58,20 @@ describe('duban CLI', () => {
     await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
     const prose = join(dir, 'letter.txt');
     await writeFile(prose, '各位同事：\n下周一上午召开全体会议，请准时参加。\n办公室\n');
-    for (const args of [
-      ['plan:parse', empty, '--json'],
-      ['plan:parse', binary, '--json'],
-      ['plan:parse', prose, '--json'],
-      ['plan:parse', join(dir, 'missing.txt')],
-      ['plan:parse'],
-      ['plan:frobnicate'],
-    ]) {
+    const cases: [string[], string][] = [
+      [['plan:parse', empty, '--json'], '文件为空'],
+      [['plan:parse', binary, '--json'], '不是文本文件'],
+      [['plan:parse', prose, '--json'], '未识别出任何工作要点条目'],
+      [['plan:parse', join(dir, 'missing.txt')], '找不到文件'],
+      [['plan:parse'], '缺少文件参数'],
+      [['plan:parse', prose, '--jsn'], '未知选项：--jsn'],
+      [['plan:frobnicate'], '未知命令：plan:frobnicate'],
+    ];
+    for (const [args, reason] of cases) {
       const res = await runProcess(cli, args, cleanEnv({}));
-      expect(res.code).toBe(2);
-      expect(res.stdout).toBe('');
+      expect({ args, code: res.code, stdout: res.stdout }).toEqual({ args, code: 2, stdout: '' });
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
-      expect(res.stderr.trim().length).toBeGreaterThan(4);
+      expect(res.stderr).toContain(reason);
     }
   });
 

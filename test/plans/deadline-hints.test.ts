@@ -76,7 +76,9 @@ describe('extractDeadlineHints', () => {
   });
 
   it('reads "1月前" as the end of the previous year', () => {
-    expect(extractDeadlineHints('1月前完成', 2023)).toEqual([{ text: '1月前', date: '2022-12-31' }]);
+    expect(extractDeadlineHints('1月前完成', 2023)).toEqual([
+      { text: '1月前', date: '2022-12-31' },
+    ]);
   });
 
   it('gives no date that does not exist', () => {

@@ -31,7 +31,7 @@ describe('parsePlanDocument', () => {
       ['加强党的建设', ['深入学习宣传贯彻党的二十大精神', '推进清廉学校建设']],
       ['提高教育质量', ['推进学前教育普及普惠', '做好中考招生工作']],
     ]);
-    expect(plan.sections[1]!.items[0]!.deadlineHints).toEqual([
+    expect(plan.sections[1].items[0].deadlineHints).toEqual([
       { text: '年内', date: '2023-12-31' },
       { text: '第三季度', date: '2023-09-30' },
     ]);
@@ -64,7 +64,10 @@ describe('parsePlanDocument', () => {
   });
 
   it('removes full-width spaces and NBSP indentation and CR line ends from the text', async () => {
-    const text = await readPlanDocument('x.txt', Buffer.from('\u3000\u3000第一行\r\n\u00a0 第二行  \r第三行', 'utf8'));
+    const text = await readPlanDocument(
+      'x.txt',
+      Buffer.from('\u3000\u3000第一行\r\n\u00a0 第二行  \r第三行', 'utf8'),
+    );
     expect(text).toBe('第一行\n第二行\n第三行');
   });
 
@@ -102,7 +105,10 @@ describe('parsePlanDocument', () => {
   });
 
   it('rejects binary content given as .txt', async () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+      0x52,
+    ]);
     let seed = 42;
     const random = Buffer.from(
       Array.from({ length: 4096 }, () => {
@@ -116,9 +122,12 @@ describe('parsePlanDocument', () => {
     }
   });
 
-  it.each(['plan.doc', 'plan.pdf', 'plan.xlsx'])('rejects %s, naming the supported formats', async (name) => {
-    const error = await rejection(name, Buffer.from(SMALL_PLAN_TEXT, 'utf8'));
-    expect(error.message).toContain('.txt');
-    expect(error.message).toContain('.docx');
-  });
+  it.each(['plan.doc', 'plan.pdf', 'plan.xlsx'])(
+    'rejects %s, naming the supported formats',
+    async (name) => {
+      const error = await rejection(name, Buffer.from(SMALL_PLAN_TEXT, 'utf8'));
+      expect(error.message).toContain('.txt');
+      expect(error.message).toContain('.docx');
+    },
+  );
 });

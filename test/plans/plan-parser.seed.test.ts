@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ParsedItem, ParsedPlan } from '../../src/plans/plan-document.js';
+import { PlanParseError, type ParsedItem, type ParsedPlan } from '../../src/plans/plan-document.js';
 import { parsePlanText } from '../../src/plans/plan-parser.js';
 
 const SEED = resolve('seeds/hongkou-2022-work-plan.txt');
@@ -37,7 +37,7 @@ describe('parsePlanText on the 虹口区教育局2022年工作要点 seed', () =
       '完善教育资源合理配置，提升教育服务保障水平',
       '提升教育依法治理能力，加快推进教育治理现代化',
     ]);
-    expect(plan.sections[0]!.items.map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(plan.sections[0].items.map((i) => i.number)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('finds the 36 items numbered 1..36 in order, including "21、"', () => {
@@ -48,8 +48,12 @@ describe('parsePlanText on the 虹口区教育局2022年工作要点 seed', () =
   it('splits item 1 into its first sentence, the rest, and its four units', () => {
     const first = item(1);
     expect(first.title).toBe('坚持用习近平新时代中国特色社会主义思想铸魂育人');
-    expect(first.body.startsWith('坚持把学习贯彻落实习近平新时代中国特色社会主义思想作为首要政治任务')).toBe(true);
-    expect(first.body.endsWith('推进习近平新时代中国特色社会主义思想进教材进课堂进头脑。')).toBe(true);
+    expect(
+      first.body.startsWith('坚持把学习贯彻落实习近平新时代中国特色社会主义思想作为首要政治任务'),
+    ).toBe(true);
+    expect(first.body.endsWith('推进习近平新时代中国特色社会主义思想进教材进课堂进头脑。')).toBe(
+      true,
+    );
     expect(first.body).not.toContain('责任科室');
     expect(first.units).toEqual(['宣传科', '组织科', '德育', '教育学院']);
     expect(first.allUnits).toBe(false);
@@ -65,9 +69,29 @@ describe('parsePlanText on the 虹口区教育局2022年工作要点 seed', () =
 
   it('lists the 23 distinct named units in order of first appearance', () => {
     expect(plan.units).toEqual([
-      '宣传科', '组织科', '德育', '教育学院', '小幼教科', '中教科', '成职教科', '未保中心',
-      '体卫科艺科', '校外联', '事务中心', '青少年活动中心', '人事科', '计财科', '信息中心',
-      '南湖职院', '社区学院', '监察室', '办公室', '人才中心', '督导室', '内审', '语委办',
+      '宣传科',
+      '组织科',
+      '德育',
+      '教育学院',
+      '小幼教科',
+      '中教科',
+      '成职教科',
+      '未保中心',
+      '体卫科艺科',
+      '校外联',
+      '事务中心',
+      '青少年活动中心',
+      '人事科',
+      '计财科',
+      '信息中心',
+      '南湖职院',
+      '社区学院',
+      '监察室',
+      '办公室',
+      '人才中心',
+      '督导室',
+      '内审',
+      '语委办',
     ]);
     expect(plan.units).not.toContain('各科室');
     expect(plan.units).not.toContain('各部门');
@@ -87,10 +111,49 @@ describe('parsePlanText on the 虹口区教育局2022年工作要点 seed', () =
   it('serialises to exactly the DESIGN.md JSON shape', () => {
     const json = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['plan', 'sections', 'units', 'warnings']);
-    expect(Object.keys(json.plan as object)).toEqual(['title', 'docNumber', 'issuer', 'issuedOn', 'year']);
-    const section = (json.sections as Record<string, unknown>[])[0]!;
+    expect(Object.keys(json.plan as object)).toEqual([
+      'title',
+      'docNumber',
+      'issuer',
+      'issuedOn',
+      'year',
+    ]);
+    const section = (json.sections as Record<string, unknown>[])[0];
     expect(Object.keys(section)).toEqual(['ordinal', 'title', 'items']);
-    expect(Object.keys((section.items as object[])[0]!)).toEqual(['number', 'title', 'body', 'units', 'allUnits', 'deadlineHints']);
-    expect(Object.keys(item(21).deadlineHints[0]!)).toEqual(['text', 'date']);
+    expect(Object.keys((section.items as object[])[0])).toEqual([
+      'number',
+      'title',
+      'body',
+      'units',
+      'allUnits',
+      'deadlineHints',
+    ]);
+    expect(Object.keys(item(21).deadlineHints[0])).toEqual(['text', 'date']);
+  });
+
+  it('never fails on a damaged copy of the seed other than with PlanParseError', () => {
+    const text = readFileSync(SEED, 'utf8');
+    const pieces = ['（', '）', '。', '\n', '1.', '一、', '（一）', '责任科室：', '各', '《', ' '];
+    let state = 7;
+    const random = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    for (let round = 0; round < 200; round++) {
+      let damaged = text;
+      for (let edit = 0; edit < 1 + random(15); edit++) {
+        const at = random(damaged.length + 1);
+        damaged =
+          random(2) === 0
+            ? damaged.slice(0, at) + pieces[random(pieces.length)] + damaged.slice(at)
+            : damaged.slice(0, at) + damaged.slice(at + random(300));
+      }
+      try {
+        const parsed = parsePlanText(damaged);
+        expect(parsed.sections.length).toBeGreaterThan(0);
+      } catch (error) {
+        expect(error).toBeInstanceOf(PlanParseError);
+      }
+    }
   });
 });

@@ -18,7 +18,7 @@ describe('responsible units', () => {
       ),
     );
     expect(unitsByNumber(plan)).toEqual({ 1: ['组织科', '宣传科'], 2: ['宣传科', '办公室'] });
-    expect(itemsOf(plan)[0]!.body).toBe('推进理论学习。');
+    expect(itemsOf(plan)[0].body).toBe('推进理论学习。');
     expect(plan.units).toEqual(['组织科', '宣传科', '办公室']);
     expect(plan.warnings).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe('responsible units', () => {
       2: ['中教科', '小幼教科'],
       3: ['中教科', '招生办'],
     });
-    const third = itemsOf(plan)[2]!;
+    const third = itemsOf(plan)[2];
     expect(third.title).toBe('做好考试招生工作');
     expect(third.body).toBe('');
     expect(third.deadlineHints).toEqual([{ text: '6月底前', date: '2023-06-30' }]);
@@ -56,7 +56,7 @@ describe('responsible units', () => {
       ),
     );
     expect(unitsByNumber(plan)).toEqual({ 1: ['组织科', '宣传科'], 2: ['监察室'] });
-    expect(itemsOf(plan)[0]!.body).toBe('推进理论学习。');
+    expect(itemsOf(plan)[0].body).toBe('推进理论学习。');
     expect(plan.warnings).toEqual([]);
   });
 
@@ -87,7 +87,11 @@ describe('responsible units', () => {
         '3.推进课程改革。',
       ),
     );
-    expect(unitsByNumber(plan)).toEqual({ 1: ['组织科'], 2: ['监察室'], 3: ['中教科', '小幼教科'] });
+    expect(unitsByNumber(plan)).toEqual({
+      1: ['组织科'],
+      2: ['监察室'],
+      3: ['中教科', '小幼教科'],
+    });
     expect(plan.sections.map((s) => s.title)).toEqual(['加强党的建设', '提高教育质量']);
     expect(plan.warnings).toEqual([]);
   });
@@ -109,7 +113,11 @@ describe('numbering shapes', () => {
       [1, '加强党的建设', [1, 2]],
       [2, '提高教育质量', [3]],
     ]);
-    expect(itemsOf(plan).map((i) => i.title)).toEqual(['加强政治建设', '推进清廉学校建设', '推进课程改革']);
+    expect(itemsOf(plan).map((i) => i.title)).toEqual([
+      '加强政治建设',
+      '推进清廉学校建设',
+      '推进课程改革',
+    ]);
   });
 
   it('reads three levels 一、/（一）/1.: the "1." entries carrying units are the items', () => {
@@ -139,7 +147,10 @@ describe('numbering shapes', () => {
       4: ['监察室'],
       5: ['中教科', '教育学院'],
     });
-    expect(itemsOf(plan)[0]).toMatchObject({ title: '深入学习党的二十大精神', body: '开展专题培训。' });
+    expect(itemsOf(plan)[0]).toMatchObject({
+      title: '深入学习党的二十大精神',
+      body: '开展专题培训。',
+    });
     expect(plan.warnings).toEqual([]);
   });
 
@@ -156,12 +167,14 @@ describe('numbering shapes', () => {
         '（三）做好考试招生工作。（责任单位：中教科、招生办）',
       ),
     );
-    expect(plan.sections.map((s) => [s.title, s.items.map((i) => `${i.number} ${i.title}`)])).toEqual([
+    expect(
+      plan.sections.map((s) => [s.title, s.items.map((i) => `${i.number} ${i.title}`)]),
+    ).toEqual([
       ['坚持党建引领', ['1 加强政治建设', '2 加强作风建设']],
       ['提高教育质量', ['1 推进学前教育普及普惠', '2 深化课程改革', '3 做好考试招生工作']],
     ]);
-    expect(plan.sections[0]!.items[0]!.units).toEqual(['组织科', '宣传科']);
-    expect(plan.sections[1]!.items[0]!.deadlineHints).toEqual([{ text: '年内', date: '2023-12-31' }]);
+    expect(plan.sections[0].items[0].units).toEqual(['组织科', '宣传科']);
+    expect(plan.sections[1].items[0].deadlineHints).toEqual([{ text: '年内', date: '2023-12-31' }]);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -184,7 +197,7 @@ describe('numbering shapes', () => {
       [1, '加强政治建设', ['组织科', '宣传科']],
       [2, '加强作风建设', ['监察室']],
     ]);
-    expect(items[0]!.body).toBe('1.深入学习党的二十大精神。2.开展全员培训。');
+    expect(items[0].body).toBe('1.深入学习党的二十大精神。2.开展全员培训。');
     expect(plan.warnings).toEqual([]);
   });
 
@@ -222,11 +235,26 @@ describe('numbering shapes', () => {
 
   it('puts items before any heading into an untitled section', () => {
     const plan = parsePlanText(
-      doc('北城区教育局2023年工作要点', '1.加强政治建设。（责任科室：组织科）', '2.推进课程改革。（责任科室：中教科）'),
+      doc(
+        '北城区教育局2023年工作要点',
+        '1.加强政治建设。（责任科室：组织科）',
+        '2.推进课程改革。（责任科室：中教科）',
+      ),
     );
     expect(plan.sections).toHaveLength(1);
     expect(plan.sections[0]).toMatchObject({ ordinal: 1, title: null });
-    expect(plan.sections[0]!.items.map((i) => i.number)).toEqual([1, 2]);
+    expect(plan.sections[0].items.map((i) => i.number)).toEqual([1, 2]);
+  });
+
+  it('does not take an introductory line ending in "：" for a heading', () => {
+    const plan = parsePlanText(
+      doc(
+        '北城区教育局2023年工作要点',
+        '现将主要工作安排如下：',
+        '1.加强政治建设。（责任科室：组织科）',
+      ),
+    );
+    expect(plan.sections.map((s) => s.title)).toEqual([null]);
   });
 
   it('recognises a heading without numeral between items', () => {
@@ -261,8 +289,10 @@ describe('item text', () => {
     );
     const items = itemsOf(plan);
     expect(items.map((i) => i.number)).toEqual([1, 2]);
-    expect(items[0]!.body).toBe('重点做好以下工作：（1）推进新课程新教材实施；①开展专题教研。2.5亿元专项经费用于课程建设。');
-    expect(items[0]!.units).toEqual(['中教科']);
+    expect(items[0].body).toBe(
+      '重点做好以下工作：（1）推进新课程新教材实施；①开展专题教研。2.5亿元专项经费用于课程建设。',
+    );
+    expect(items[0].units).toEqual(['中教科']);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -277,7 +307,7 @@ describe('item text', () => {
         '2.做好考试招生工作。（责任科室：中教科）',
       ),
     );
-    const first = itemsOf(plan)[0]!;
+    const first = itemsOf(plan)[0];
     expect(first).toMatchObject({
       title: '推进课程改革',
       body: '深化新课程新教材实施，开展跨学科综合性教学。',
@@ -338,7 +368,7 @@ describe('header', () => {
       issuedOn: '2023-02-20',
       year: 2023,
     });
-    expect(plan.sections[0]!.items).toHaveLength(1);
+    expect(plan.sections[0].items).toHaveLength(1);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -362,7 +392,14 @@ describe('header', () => {
 
   it('reads a signature and date at the end of the document without warnings', () => {
     const plan = parsePlanText(
-      doc('北城区教育局2023年工作要点', '1.加强政治建设。（责任科室：组织科）', '', '北城区教育局', '2023年2月20日', '- 3 -'),
+      doc(
+        '北城区教育局2023年工作要点',
+        '1.加强政治建设。（责任科室：组织科）',
+        '',
+        '北城区教育局',
+        '2023年2月20日',
+        '- 3 -',
+      ),
     );
     expect(plan.plan.issuer).toBe('北城区教育局');
     expect(plan.plan.issuedOn).toBe('2023-02-20');
@@ -370,9 +407,17 @@ describe('header', () => {
   });
 
   it('leaves what the document does not say null, and takes the year from the doc number', () => {
-    const plan = parsePlanText(doc('北教〔2025〕1号', '1.加强政治建设。年内完成。（责任科室：组织科）'));
-    expect(plan.plan).toEqual({ title: null, docNumber: '北教〔2025〕1号', issuer: null, issuedOn: null, year: 2025 });
-    expect(itemsOf(plan)[0]!.deadlineHints).toEqual([{ text: '年内', date: '2025-12-31' }]);
+    const plan = parsePlanText(
+      doc('北教〔2025〕1号', '1.加强政治建设。年内完成。（责任科室：组织科）'),
+    );
+    expect(plan.plan).toEqual({
+      title: null,
+      docNumber: '北教〔2025〕1号',
+      issuer: null,
+      issuedOn: null,
+      year: 2025,
+    });
+    expect(itemsOf(plan)[0].deadlineHints).toEqual([{ text: '年内', date: '2025-12-31' }]);
   });
 });
 
@@ -404,7 +449,9 @@ describe('warnings', () => {
     const plan = parsePlanText(
       doc('北城区教育局2023年工作要点', '责任单位：组织科', '1.加强政治建设。（责任科室：组织科）'),
     );
-    expect(plan.warnings).toEqual([{ line: 2, message: '责任单位没有对应的条目，已忽略：“责任单位：组织科”' }]);
+    expect(plan.warnings).toEqual([
+      { line: 2, message: '责任单位没有对应的条目，已忽略：“责任单位：组织科”' },
+    ]);
   });
 
   it('ignores the preamble before the first item', () => {
@@ -423,11 +470,30 @@ describe('warnings', () => {
 
 describe('documents that are not plans', () => {
   it.each([
-    ['a meeting notice', doc('关于召开期末工作会议的通知', '各科室：', '定于6月28日召开期末工作会议。', '北城区教育局办公室')],
-    ['headings without items', doc('北城区教育局2023年工作要点', '一、总体要求', '坚持稳中求进。', '二、主要任务', '推进教育高质量发展。')],
+    [
+      'a meeting notice',
+      doc(
+        '关于召开期末工作会议的通知',
+        '各科室：',
+        '定于6月28日召开期末工作会议。',
+        '北城区教育局办公室',
+      ),
+    ],
+    [
+      'headings without items',
+      doc(
+        '北城区教育局2023年工作要点',
+        '一、总体要求',
+        '坚持稳中求进。',
+        '二、主要任务',
+        '推进教育高质量发展。',
+      ),
+    ],
     ['an empty text', ''],
   ])('rejects %s: no item was found', (_, text) => {
     expect(() => parsePlanText(text)).toThrow(PlanParseError);
-    expect(() => parsePlanText(text)).toThrow('未识别出任何工作要点条目（如“1.”编号的条目），不是工作要点文档');
+    expect(() => parsePlanText(text)).toThrow(
+      '未识别出任何工作要点条目（如“1.”编号的条目），不是工作要点文档',
+    );
   });
 });

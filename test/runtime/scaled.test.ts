@@ -55,9 +55,9 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     });
     expect((await fetch(`${base}/plans/${planId}/policy`, json('PUT', { offsets: ['-PT3S'] }))).status).toBe(200);
     const tasks = (await (await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`)).json()) as {
-      items: { id: string; unit: { id: string } }[];
+      items: { id: string; item: { number: number }; unit: { id: string } }[];
     };
-    const task = tasks.items[0];
+    const task = tasks.items.find((t) => t.item.number === 35)!;
     expect((await fetch(`${base}/units/${task.unit.id}`, json('PATCH', { email: 'ywb@example.org' }))).status).toBe(200);
     const dueAt = new Date(Date.now() + 6000).toISOString();
     expect((await fetch(`${base}/tasks/${task.id}`, json('PATCH', { dueAt }))).status).toBe(200);
