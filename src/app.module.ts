@@ -44,8 +44,12 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: false })],
-      controllers: servesHttp ? [HealthController, PlansController, TasksController, UnitsController] : [],
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: false }),
+      ],
+      controllers: servesHttp
+        ? [HealthController, PlansController, TasksController, UnitsController]
+        : [],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: PROCESS_ROLE, useValue: options.role },

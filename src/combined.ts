@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
 
-  @Module({ imports: [AppModule.register({ config, databaseUrl: database.url, role: 'all' }), WorkerModule] })
+  @Module({
+    imports: [AppModule.register({ config, databaseUrl: database.url, role: 'all' }), WorkerModule],
+  })
   class CombinedModule {}
 
   const app = await NestFactory.create(CombinedModule, { logger });
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import { configureHttp, createLogger, loadConfigOrExit, prepareDatabase, stopOnSignals } from './runtime.js';
+import {
+  configureHttp,
+  createLogger,
+  loadConfigOrExit,
+  prepareDatabase,
+  stopOnSignals,
+} from './runtime.js';
 
 /** The HTTP API alone (scaled deployments run workers/main.ts beside it). */
 async function main(): Promise<void> {
@@ -17,10 +23,16 @@ async function main(): Promise<void> {
   configureHttp(app);
   stopOnSignals(app, database);
   await app.listen(config.port);
-  logger.log({ message: 'Duban API listening', port: config.port, url: `http://localhost:${config.port}/api/docs` });
+  logger.log({
+    message: 'Duban API listening',
+    port: config.port,
+    url: `http://localhost:${config.port}/api/docs`,
+  });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

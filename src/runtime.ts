@@ -66,7 +66,9 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
     url = embedded.url;
     stop = () => embedded.stop();
     logger.log({
-      message: embedded.shared ? 'using the running embedded PostgreSQL' : 'embedded PostgreSQL started',
+      message: embedded.shared
+        ? 'using the running embedded PostgreSQL'
+        : 'embedded PostgreSQL started',
       dataDir: config.dataDir,
       port: config.embeddedPgPort,
     });

@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
 
-  @Module({ imports: [AppModule.register({ config, databaseUrl: database.url, role: 'worker' }), WorkerModule] })
+  @Module({
+    imports: [
+      AppModule.register({ config, databaseUrl: database.url, role: 'worker' }),
+      WorkerModule,
+    ],
+  })
   class WorkerRootModule {}
 
   const app = await NestFactory.createApplicationContext(WorkerRootModule, { logger });
@@ -22,6 +27,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `启动失败 / failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -32,7 +32,9 @@ export class Reconciler implements OnApplicationBootstrap {
     // Never two passes at once in one process.
     this.running ??= this.reminders
       .reconcile()
-      .catch((error: unknown) => this.logger.error({ message: 'reconcile failed', error: String(error) }))
+      .catch((error: unknown) =>
+        this.logger.error({ message: 'reconcile failed', error: String(error) }),
+      )
       .finally(() => {
         this.running = null;
       });

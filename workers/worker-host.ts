@@ -1,7 +1,19 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { QUEUE_BACKEND } from '../src/common/tokens.js';
-import { type JobHandlers, JOB_QUEUE, type JobName, isJobName, QueueName } from '../src/queue/job-registry.js';
+import {
+  type JobHandlers,
+  JOB_QUEUE,
+  type JobName,
+  isJobName,
+  QueueName,
+} from '../src/queue/job-registry.js';
 import type { QueueBackend } from '../src/queue/queue-backend.js';
 import { ReminderProcessor } from './reminder.processor.js';
 
@@ -26,13 +38,28 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     for (const queue of Object.values(QueueName)) {
       const names = (Object.keys(JOB_QUEUE) as JobName[]).filter((n) => JOB_QUEUE[n] === queue);
-      const worker = this.backend.createWorker(queue, (job: Job) => this.run(job), { concurrency: 8 });
+      const worker = this.backend.createWorker(queue, (job: Job) => this.run(job), {
+        concurrency: 8,
+      });
       worker.on('failed', (job, error) =>
-        this.logger.warn({ message: 'job failed', queue, job: job?.id, attempts: job?.attemptsMade, error: error.message }),
+        this.logger.warn({
+          message: 'job failed',
+          queue,
+          job: job?.id,
+          attempts: job?.attemptsMade,
+          error: error.message,
+        }),
       );
-      worker.on('error', (error) => this.logger.error({ message: 'worker error', queue, error: error.message }));
+      worker.on('error', (error) =>
+        this.logger.error({ message: 'worker error', queue, error: error.message }),
+      );
       this.workers.push(worker);
-      this.logger.log({ message: 'worker started', queue, jobs: names, backend: this.backend.kind });
+      this.logger.log({
+        message: 'worker started',
+        queue,
+        jobs: names,
+        backend: this.backend.kind,
+      });
     }
   }
 

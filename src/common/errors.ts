@@ -8,7 +8,10 @@ export interface FieldProblem {
 /** 400 naming what is wrong; `details` lists each offending field. */
 export class InvalidInputException extends HttpException {
   constructor(message: string, details?: readonly FieldProblem[]) {
-    super({ statusCode: 400, error: 'Bad Request', message, ...(details ? { details } : {}) }, HttpStatus.BAD_REQUEST);
+    super(
+      { statusCode: 400, error: 'Bad Request', message, ...(details ? { details } : {}) },
+      HttpStatus.BAD_REQUEST,
+    );
   }
 }
 
@@ -20,6 +23,9 @@ export class NotFoundError extends HttpException {
 
 export class ConflictError extends HttpException {
   constructor(message: string, details?: Record<string, unknown>) {
-    super({ statusCode: 409, error: 'Conflict', message, ...(details ? { details } : {}) }, HttpStatus.CONFLICT);
+    super(
+      { statusCode: 409, error: 'Conflict', message, ...(details ? { details } : {}) },
+      HttpStatus.CONFLICT,
+    );
   }
 }

@@ -1,4 +1,10 @@
-import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  Injectable,
+  type PipeTransform,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 import { InvalidInputException, NotFoundError, type FieldProblem } from './errors.js';
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {

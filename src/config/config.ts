@@ -52,7 +52,11 @@ function url(env: Env, name: string, protocols: readonly string[], example: stri
   try {
     parsed = new URL(value);
   } catch {
-    throw new ConfigError(name, `不是合法的地址，例如 ${example}`, `not a valid URL, e.g. ${example}`);
+    throw new ConfigError(
+      name,
+      `不是合法的地址，例如 ${example}`,
+      `not a valid URL, e.g. ${example}`,
+    );
   }
   if (!protocols.includes(parsed.protocol)) {
     const list = protocols.join(' ');
@@ -123,7 +127,11 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function prefix(env: Env, name: string, fallback: string): string {
   const value = optional(env, name) ?? fallback;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
-    throw new ConfigError(name, `“${value}”只能含字母、数字、- 和 _`, `"${value}" may only contain letters, digits, - and _`);
+    throw new ConfigError(
+      name,
+      `“${value}”只能含字母、数字、- 和 _`,
+      `"${value}" may only contain letters, digits, - and _`,
+    );
   }
   return value;
 }
@@ -131,7 +139,12 @@ function prefix(env: Env, name: string, fallback: string): string {
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const dataDir = optional(env, 'DATA_DIR') ?? '.data';
   return {
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/duban'),
+    databaseUrl: url(
+      env,
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user:pass@host:5432/duban',
+    ),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@host:587'),
     mailFrom: mailbox(env, 'MAIL_FROM', '督办系统 <duban@localhost>'),

@@ -28,4 +28,6 @@ export async function runMigrations(url: string): Promise<string[]> {
 }
 
 /** TypeORM CLI entry: `typeorm-ts-node-esm -d src/database/data-source.ts …` needs DATABASE_URL. */
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/duban'));
+export default new DataSource(
+  dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/duban'),
+);

@@ -30,7 +30,9 @@ function urgency(input: ReminderMailInput): string {
   if (ms <= 0) return '已到截止时间';
   if (ms < 60_000) return '距截止不足 1 分钟';
   const minutes = Math.ceil(ms / 60_000);
-  return minutes >= 60 ? `距截止还有约 ${Math.round(minutes / 60)} 小时` : `距截止还有约 ${minutes} 分钟`;
+  return minutes >= 60
+    ? `距截止还有约 ${Math.round(minutes / 60)} 小时`
+    : `距截止还有约 ${minutes} 分钟`;
 }
 
 /** The reminder a unit receives before a task's deadline. Every value is escaped in the HTML part. */
@@ -51,10 +53,10 @@ export function composeReminderMail(input: ReminderMailInput): ComposedMail {
     '—— 督办系统（本邮件由系统自动发送）',
   ].join('\n');
   const body = html`<p>${input.unitName}：</p>
-<p>《${input.planTitle}》第${input.itemNumber}项由贵单位${role}落实：</p>
-<blockquote><strong>${input.itemTitle}</strong></blockquote>
-<p>截止时间：<strong>${input.deadline}</strong>（${when}）</p>
-<p>请按时完成并报送进展。如已完成，请在督办系统中标记办结；如需延期，请在截止前提出申请。</p>
-<p style="color:#888">—— 督办系统（本邮件由系统自动发送）</p>`;
+    <p>《${input.planTitle}》第${input.itemNumber}项由贵单位${role}落实：</p>
+    <blockquote><strong>${input.itemTitle}</strong></blockquote>
+    <p>截止时间：<strong>${input.deadline}</strong>（${when}）</p>
+    <p>请按时完成并报送进展。如已完成，请在督办系统中标记办结；如需延期，请在截止前提出申请。</p>
+    <p style="color:#888">—— 督办系统（本邮件由系统自动发送）</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }

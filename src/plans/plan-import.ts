@@ -27,9 +27,12 @@ export interface Assignment {
  * lead they all lead their task.
  */
 export function assignmentsOf(item: ParsedItem, allKnownUnits: readonly string[]): Assignment[] {
-  const named: Assignment[] = item.units.map((unit, i) => ({ unit, role: i === 0 ? 'lead' : 'co' }));
+  const named: Assignment[] = item.units.map((unit, i) => ({
+    unit,
+    role: i === 0 ? 'lead' : 'co',
+  }));
   if (!item.allUnits) return named;
   const seen = new Set(item.units);
-  const role = named.length > 0 ? 'co' : 'lead';
-  return [...named, ...allKnownUnits.filter((u) => !seen.has(u)).map((unit) => ({ unit, role }) as Assignment)];
+  const role: Assignment['role'] = named.length > 0 ? 'co' : 'lead';
+  return [...named, ...allKnownUnits.filter((u) => !seen.has(u)).map((unit) => ({ unit, role }))];
 }

@@ -28,7 +28,11 @@ export class ReminderPolicyDto {
   })
   offsets!: string[];
 
-  @ApiProperty({ required: false, example: '09:00', description: '按工作日计的提醒在业务时区的发送时刻' })
+  @ApiProperty({
+    required: false,
+    example: '09:00',
+    description: '按工作日计的提醒在业务时区的发送时刻',
+  })
   sendAt?: string;
 }
 
@@ -40,7 +44,13 @@ export class PlansController {
   @Post('import')
   @ApiOperation({ summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改' })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary' } },
+      required: ['file'],
+    },
+  })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1 } }))
   async import(
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,

@@ -8,7 +8,11 @@ import { ConflictError, InvalidInputException, NotFoundError } from '../common/e
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { RemindersService, type SchedulableTask } from '../reminders/reminders.service.js';
-import { parseReminderPolicy, PolicyValidationError, type ReminderPolicy } from '../reminders/reminder-policy.js';
+import {
+  parseReminderPolicy,
+  PolicyValidationError,
+  type ReminderPolicy,
+} from '../reminders/reminder-policy.js';
 import { Task } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
 import { parsePlanDocument } from './document-reader.js';
@@ -64,7 +68,9 @@ export class PlansService {
     const existing = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
     if (existing) return this.alreadyImported(existing);
     if (parsed.plan.docNumber) {
-      const sameNumber = await this.db.getRepository(Plan).findOneBy({ docNumber: parsed.plan.docNumber });
+      const sameNumber = await this.db
+        .getRepository(Plan)
+        .findOneBy({ docNumber: parsed.plan.docNumber });
       if (sameNumber) {
         throw new ConflictError(
           `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
@@ -101,13 +107,19 @@ export class PlansService {
             .orIgnore()
             .execute();
         }
-        const units = await m.getRepository(Unit).find({ order: { createdAt: 'ASC', name: 'ASC' } });
+        const units = await m
+          .getRepository(Unit)
+          .find({ order: { createdAt: 'ASC', name: 'ASC' } });
         const unitIds = new Map(units.map((u) => [u.name, u.id]));
         const tasks: Partial<Task>[] = [];
         let ordinal = 0;
         for (const parsedSection of parsed.sections) {
           const section = await m.getRepository(Section).save(
-            m.getRepository(Section).create({ planId: plan.id, ordinal: parsedSection.ordinal, title: parsedSection.title }),
+            m.getRepository(Section).create({
+              planId: plan.id,
+              ordinal: parsedSection.ordinal,
+              title: parsedSection.title,
+            }),
           );
           const items = await m.getRepository(Item).save(
             parsedSection.items.map((item) =>
@@ -127,7 +139,7 @@ export class PlansService {
             const dueDate = statedDeadline(item) ?? defaultDeadline;
             for (const a of assignmentsOf(item, [...unitIds.keys()])) {
               tasks.push({
-                itemId: items[i]!.id,
+                itemId: items[i].id,
                 unitId: unitIds.get(a.unit)!,
                 role: a.role,
                 status: 'open',
@@ -140,7 +152,11 @@ export class PlansService {
         }
         const saved: Task[] = [];
         for (let i = 0; i < tasks.length; i += 500) {
-          saved.push(...(await m.getRepository(Task).save(tasks.slice(i, i + 500).map((t) => m.getRepository(Task).create(t)))));
+          saved.push(
+            ...(await m
+              .getRepository(Task)
+              .save(tasks.slice(i, i + 500).map((t) => m.getRepository(Task).create(t)))),
+          );
         }
         return { plan, tasks: saved, unitCount: new Set(saved.map((t) => t.unitId)).size };
       });
@@ -173,13 +189,14 @@ export class PlansService {
   }
 
   private async alreadyImported(plan: Plan): Promise<ImportResult> {
-    const [row]: { sections: number; items: number; tasks: number; units: number }[] = await this.db.query(
-      `SELECT (SELECT count(*)::int FROM sections WHERE plan_id = $1) AS sections,
+    const [row]: { sections: number; items: number; tasks: number; units: number }[] =
+      await this.db.query(
+        `SELECT (SELECT count(*)::int FROM sections WHERE plan_id = $1) AS sections,
               (SELECT count(*)::int FROM items WHERE plan_id = $1) AS items,
               count(t.id)::int AS tasks, count(DISTINCT t.unit_id)::int AS units
          FROM items i JOIN tasks t ON t.item_id = i.id WHERE i.plan_id = $1`,
-      [plan.id],
-    );
+        [plan.id],
+      );
     return {
       planId: plan.id,
       created: false,
@@ -206,11 +223,17 @@ export class PlansService {
   async get(id: string): Promise<{ plan: Plan; sections: (Section & { items: Item[] })[] }> {
     const plan = await this.db.getRepository(Plan).findOneBy({ id });
     if (!plan) throw new NotFoundError(`工作要点 ${id} 不存在`);
-    const sections = await this.db.getRepository(Section).find({ where: { planId: id }, order: { ordinal: 'ASC' } });
-    const items = await this.db.getRepository(Item).find({ where: { planId: id }, order: { ordinal: 'ASC' } });
+    const sections = await this.db
+      .getRepository(Section)
+      .find({ where: { planId: id }, order: { ordinal: 'ASC' } });
+    const items = await this.db
+      .getRepository(Item)
+      .find({ where: { planId: id }, order: { ordinal: 'ASC' } });
     return {
       plan,
-      sections: sections.map((s) => Object.assign(s, { items: items.filter((i) => i.sectionId === s.id) })),
+      sections: sections.map((s) =>
+        Object.assign(s, { items: items.filter((i) => i.sectionId === s.id) }),
+      ),
     };
   }
 
@@ -221,13 +244,17 @@ export class PlansService {
       policy = parseReminderPolicy(input);
     } catch (error) {
       if (error instanceof PolicyValidationError) {
-        throw new InvalidInputException(error.message, [{ field: error.field, message: error.message }]);
+        throw new InvalidInputException(error.message, [
+          { field: error.field, message: error.message },
+        ]);
       }
       throw error;
     }
     const now = this.clock.now();
     const { before, after } = await this.db.transaction(async (m) => {
-      const plan = await m.getRepository(Plan).findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
+      const plan = await m
+        .getRepository(Plan)
+        .findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundError(`工作要点 ${planId} 不存在`);
       const tasks: { id: string; status: string; due_at: Date }[] = await m.query(
         `SELECT t.id, t.status, t.due_at FROM tasks t JOIN items i ON i.id = t.item_id
@@ -244,7 +271,13 @@ export class PlansService {
         [planId, now],
       );
       const mk = (p: ReminderPolicy | null): SchedulableTask[] =>
-        tasks.map((t) => ({ id: t.id, status: t.status, dueAt: new Date(t.due_at), remindersPlannedAt: now, policy: p }));
+        tasks.map((t) => ({
+          id: t.id,
+          status: t.status,
+          dueAt: new Date(t.due_at),
+          remindersPlannedAt: now,
+          policy: p,
+        }));
       return { before: mk(previous), after: mk(policy) };
     });
     await this.reminders.unschedule(before);

@@ -108,17 +108,21 @@ export class ReminderDeliveryService {
         return 'sent';
       } catch (error) {
         failed.error = error instanceof Error ? error : new Error(String(error));
-        await m.query(`UPDATE notifications SET status = 'failed', subject = $2, reason = $3 WHERE id = $1`, [
-          row.id,
-          mail.subject,
-          failed.error.message,
-        ]);
+        await m.query(
+          `UPDATE notifications SET status = 'failed', subject = $2, reason = $3 WHERE id = $1`,
+          [row.id, mail.subject, failed.error.message],
+        );
         return 'skipped';
       }
     });
     // Let the queue retry a failed send; the failure is already on the notification record.
     if (failed.error) throw failed.error;
-    this.logger.log({ message: 'reminder delivered', outcome, taskId: task.id, offset: job.offset });
+    this.logger.log({
+      message: 'reminder delivered',
+      outcome,
+      taskId: task.id,
+      offset: job.offset,
+    });
     return outcome;
   }
 }

@@ -69,7 +69,12 @@ export class RemindersService {
       if (task.status !== 'open') continue;
       for (const reminder of this.remindersOf(task, task.policy)) {
         if (reminder.fireAt.getTime() < task.remindersPlannedAt.getTime()) {
-          skipped.push({ taskId: task.id, reminder, dueAt: task.dueAt, reason: SKIP_REASON.pastWhenScheduled });
+          skipped.push({
+            taskId: task.id,
+            reminder,
+            dueAt: task.dueAt,
+            reason: SKIP_REASON.pastWhenScheduled,
+          });
         } else {
           jobs.push(this.job(task, reminder, now));
         }
@@ -80,7 +85,9 @@ export class RemindersService {
   }
 
   /** Removes the queued reminders computed for a task's previous deadline or policy. */
-  async unschedule(tasks: readonly Pick<SchedulableTask, 'id' | 'dueAt' | 'policy'>[]): Promise<void> {
+  async unschedule(
+    tasks: readonly Pick<SchedulableTask, 'id' | 'dueAt' | 'policy'>[],
+  ): Promise<void> {
     const ids = tasks.flatMap((task) =>
       this.remindersOf(task, task.policy).map((r) =>
         reminderJobId({ taskId: task.id, offset: r.offset, dueAt: task.dueAt }),
@@ -101,14 +108,18 @@ export class RemindersService {
     let enqueued = 0;
     let skippedCount = 0;
     for (;;) {
-      const rows: { id: string; due_at: Date; reminders_planned_at: Date; reminder_policy: ReminderPolicy | null }[] =
-        await this.db.query(
-          `SELECT t.id, t.due_at, t.reminders_planned_at, p.reminder_policy
+      const rows: {
+        id: string;
+        due_at: Date;
+        reminders_planned_at: Date;
+        reminder_policy: ReminderPolicy | null;
+      }[] = await this.db.query(
+        `SELECT t.id, t.due_at, t.reminders_planned_at, p.reminder_policy
              FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
             WHERE t.status = 'open' AND t.id > $1
             ORDER BY t.id LIMIT 1000`,
-          [lastId],
-        );
+        [lastId],
+      );
       if (rows.length === 0) break;
       lastId = rows[rows.length - 1].id;
       taskCount += rows.length;
@@ -124,12 +135,20 @@ export class RemindersService {
           policy: row.reminder_policy,
         };
         const pending = this.remindersOf(task, task.policy).filter(
-          (r) => !recorded.has(reminderDedupeKey({ taskId: task.id, offset: r.offset, dueAt: task.dueAt })),
+          (r) =>
+            !recorded.has(
+              reminderDedupeKey({ taskId: task.id, offset: r.offset, dueAt: task.dueAt }),
+            ),
         );
         const missed: ScheduledReminder[] = [];
         for (const reminder of pending) {
           if (reminder.fireAt.getTime() < task.remindersPlannedAt.getTime()) {
-            skipped.push({ taskId: task.id, reminder, dueAt: task.dueAt, reason: SKIP_REASON.pastWhenScheduled });
+            skipped.push({
+              taskId: task.id,
+              reminder,
+              dueAt: task.dueAt,
+              reason: SKIP_REASON.pastWhenScheduled,
+            });
           } else if (reminder.fireAt.getTime() <= now.getTime()) {
             missed.push(reminder);
           } else {
@@ -138,7 +157,12 @@ export class RemindersService {
         }
         const latest = missed.at(-1);
         for (const reminder of missed.slice(0, -1)) {
-          skipped.push({ taskId: task.id, reminder, dueAt: task.dueAt, reason: SKIP_REASON.superseded });
+          skipped.push({
+            taskId: task.id,
+            reminder,
+            dueAt: task.dueAt,
+            reason: SKIP_REASON.superseded,
+          });
         }
         if (latest) jobs.push(this.job(task, latest, now));
       }
@@ -147,11 +171,20 @@ export class RemindersService {
       enqueued += jobs.length;
       skippedCount += skipped.length;
     }
-    this.logger.log({ message: 'reminders reconciled', tasks: taskCount, enqueued, skipped: skippedCount });
+    this.logger.log({
+      message: 'reminders reconciled',
+      tasks: taskCount,
+      enqueued,
+      skipped: skippedCount,
+    });
     return { tasks: taskCount, enqueued, skipped: skippedCount };
   }
 
-  private job(task: SchedulableTask, reminder: ScheduledReminder, now: Date): EnqueueRequest<'reminder.send'> {
+  private job(
+    task: SchedulableTask,
+    reminder: ScheduledReminder,
+    now: Date,
+  ): EnqueueRequest<'reminder.send'> {
     const ref = { taskId: task.id, offset: reminder.offset, dueAt: task.dueAt };
     return {
       name: 'reminder.send',
@@ -174,7 +207,10 @@ export class RemindersService {
     return new Set(rows.map((r) => r.dedupe_key));
   }
 
-  private async recordSkipped(manager: EntityManager, skipped: readonly SkippedReminder[]): Promise<void> {
+  private async recordSkipped(
+    manager: EntityManager,
+    skipped: readonly SkippedReminder[],
+  ): Promise<void> {
     for (let i = 0; i < skipped.length; i += 1000) {
       const batch = skipped.slice(i, i + 1000);
       await manager.query(
@@ -182,7 +218,9 @@ export class RemindersService {
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
          ON CONFLICT (dedupe_key) DO NOTHING`,
         [
-          batch.map((s) => reminderDedupeKey({ taskId: s.taskId, offset: s.reminder.offset, dueAt: s.dueAt })),
+          batch.map((s) =>
+            reminderDedupeKey({ taskId: s.taskId, offset: s.reminder.offset, dueAt: s.dueAt }),
+          ),
           batch.map(() => 'reminder'),
           batch.map((s) => s.taskId),
           batch.map(() => 'skipped'),

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { EntityIdPipe } from '../common/validation.js';
@@ -50,12 +56,18 @@ export class TaskQueryDto {
 }
 
 export class UpdateTaskDto {
-  @ApiPropertyOptional({ description: '新的截止日期（业务时区当天结束），YYYY-MM-DD', example: '2026-12-31' })
+  @ApiPropertyOptional({
+    description: '新的截止日期（业务时区当天结束），YYYY-MM-DD',
+    example: '2026-12-31',
+  })
   @IsOptional()
   @IsString({ message: '须为日期 YYYY-MM-DD' })
   dueDate?: string;
 
-  @ApiPropertyOptional({ description: '精确截止时间，带时区的 ISO-8601', example: '2026-12-31T18:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: '精确截止时间，带时区的 ISO-8601',
+    example: '2026-12-31T18:00:00+08:00',
+  })
   @IsOptional()
   @IsString({ message: '须为带时区的 ISO-8601 时间' })
   dueAt?: string;
@@ -105,7 +117,10 @@ export class TasksController {
   @Patch(':id')
   @ApiOperation({ summary: '修改截止时间或办结任务；提醒随之重排或取消' })
   @ApiOkResponse({ type: TaskViewDto })
-  update(@Param('id', new EntityIdPipe('任务')) id: string, @Body() body: UpdateTaskDto): Promise<TaskView> {
+  update(
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: UpdateTaskDto,
+  ): Promise<TaskView> {
     return this.tasks.update(id, body);
   }
 }

@@ -81,14 +81,22 @@ export class TasksService {
     if (filter.dueAfter) add('t.due_date >= ?', filter.dueAfter);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const from = `FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id ${whereSql}`;
-    const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total ${from}`, params);
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total ${from}`,
+      params,
+    );
     const rows: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} ${from}
         ORDER BY t.due_at, i.ordinal, t.role DESC, u.name
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
     );
-    return { items: rows.map((r) => this.view(r)), total, page: filter.page, pageSize: filter.pageSize };
+    return {
+      items: rows.map((r) => this.view(r)),
+      total,
+      page: filter.page,
+      pageSize: filter.pageSize,
+    };
   }
 
   async get(id: string): Promise<TaskView> {
@@ -116,9 +124,10 @@ export class TasksService {
     let newDueAt: Date | null = null;
     if (change.dueDate !== undefined) {
       if (!isValidDate(change.dueDate)) {
-        throw new InvalidInputException(`dueDate“${change.dueDate}”不是有效日期，格式为 YYYY-MM-DD`, [
-          { field: 'dueDate', message: '须为有效日期，格式 YYYY-MM-DD' },
-        ]);
+        throw new InvalidInputException(
+          `dueDate“${change.dueDate}”不是有效日期，格式为 YYYY-MM-DD`,
+          [{ field: 'dueDate', message: '须为有效日期，格式 YYYY-MM-DD' }],
+        );
       }
       if (change.dueDate < businessDateOf(now, tz)) {
         throw new InvalidInputException(`截止日期 ${change.dueDate} 已过，不能设为过去的日期`, [
@@ -128,13 +137,16 @@ export class TasksService {
       newDueAt = endOfBusinessDay(change.dueDate, tz);
     }
     if (change.dueAt !== undefined) {
-      const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(change.dueAt)
+      const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(
+        change.dueAt,
+      )
         ? new Date(change.dueAt)
         : null;
       if (!t || Number.isNaN(t.getTime())) {
-        throw new InvalidInputException(`dueAt“${change.dueAt}”不是带时区的 ISO-8601 时间，例如 2026-06-30T18:00:00+08:00`, [
-          { field: 'dueAt', message: '须为带时区的 ISO-8601 时间' },
-        ]);
+        throw new InvalidInputException(
+          `dueAt“${change.dueAt}”不是带时区的 ISO-8601 时间，例如 2026-06-30T18:00:00+08:00`,
+          [{ field: 'dueAt', message: '须为带时区的 ISO-8601 时间' }],
+        );
       }
       if (t.getTime() <= now.getTime()) {
         throw new InvalidInputException(`截止时间 ${change.dueAt} 已过，不能设为过去的时间`, [
@@ -145,7 +157,9 @@ export class TasksService {
     }
 
     const result = await this.db.transaction(async (m) => {
-      const task = await m.getRepository(Task).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const task = await m
+        .getRepository(Task)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
       if (change.version !== undefined && change.version !== task.version) {
         throw new ConflictError(`任务已被他人修改（当前版本 ${task.version}），请刷新后重试`, {

@@ -24,7 +24,12 @@ export class PageQueryDto {
 }
 
 export class UpdateUnitDto {
-  @ApiProperty({ nullable: true, type: String, description: '接收提醒的联系邮箱；null 表示清除', example: 'xck@example.org' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: '接收提醒的联系邮箱；null 表示清除',
+    example: 'xck@example.org',
+  })
   @ValidateIf((_o, v) => v !== null)
   @IsString({ message: '须为邮箱地址或 null' })
   email!: string | null;
@@ -37,13 +42,18 @@ export class UnitsController {
 
   @Get()
   @ApiOperation({ summary: '责任单位列表' })
-  list(@Query() q: PageQueryDto): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
+  list(
+    @Query() q: PageQueryDto,
+  ): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
     return this.units.list(q.page, q.pageSize);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: '设置责任单位的联系邮箱' })
-  update(@Param('id', new EntityIdPipe('责任单位')) id: string, @Body() body: UpdateUnitDto): Promise<Unit> {
+  update(
+    @Param('id', new EntityIdPipe('责任单位')) id: string,
+    @Body() body: UpdateUnitDto,
+  ): Promise<Unit> {
     return this.units.setEmail(id, body.email);
   }
 }

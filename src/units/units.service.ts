@@ -10,7 +10,10 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 export class UnitsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(page: number, pageSize: number): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
+  async list(
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
     const [items, total] = await this.db.getRepository(Unit).findAndCount({
       order: { name: 'ASC' },
       skip: (page - 1) * pageSize,

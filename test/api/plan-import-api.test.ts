@@ -37,16 +37,27 @@ describe('plan import API', () => {
   });
 
   it('rejects uploads that are not plans with 400 and a reason, storing nothing', async () => {
-    const notAPlan = await makeDocx(['关于召开全体会议的通知', '各科室：', '定于下周一召开全体会议。']);
+    const notAPlan = await makeDocx([
+      '关于召开全体会议的通知',
+      '各科室：',
+      '定于下周一召开全体会议。',
+    ]);
     const cases: [Buffer, string, string][] = [
       [Buffer.alloc(0), 'empty.txt', '文件为空'],
-      [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3]), 'scan.txt', '不是文本文件'],
+      [
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3]),
+        'scan.txt',
+        '不是文本文件',
+      ],
       [notAPlan, '通知.docx', '未识别出任何工作要点条目'],
       [Buffer.from('PK\u0003\u0004broken'), 'broken.docx', '无法读取 .docx'],
       [Buffer.from('whatever'), 'plan.doc', '.docx'],
     ];
     for (const [content, name, reason] of cases) {
-      const res = await api().post('/api/v1/plans/import').attach('file', content, name).expect(400);
+      const res = await api()
+        .post('/api/v1/plans/import')
+        .attach('file', content, name)
+        .expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(res.body.message).toContain(reason);
     }
@@ -76,8 +87,9 @@ describe('plan import API', () => {
     });
     const tasks = await api().get('/api/v1/tasks').query({ planId: res.body.planId }).expect(200);
     const summary = tasks.body.items
-      .map((t: { item: { number: number }; unit: { name: string }; role: string; dueDate: string }) =>
-        [t.item.number, t.unit.name, t.role, t.dueDate].join(' '),
+      .map(
+        (t: { item: { number: number }; unit: { name: string }; role: string; dueDate: string }) =>
+          [t.item.number, t.unit.name, t.role, t.dueDate].join(' '),
       )
       .sort();
     expect(summary).toEqual([
@@ -99,14 +111,22 @@ describe('plan import API', () => {
     expect(a.body.planId).toBe(b.body.planId);
     const after = await counts();
     expect(after.plans).toBe(before.plans + 1);
-    const again = await api().post('/api/v1/plans/import').attach('file', seedPlan(), 'renamed.txt').expect(200);
+    const again = await api()
+      .post('/api/v1/plans/import')
+      .attach('file', seedPlan(), 'renamed.txt')
+      .expect(200);
     expect(again.body.created).toBe(false);
     expect(await counts()).toEqual(after);
   });
 
   it('refuses a different document under an existing doc number with 409', async () => {
-    const edited = Buffer.from(seedPlan().toString('utf8').replace('扎实做好信访工作', '扎实做好来信来访工作'));
-    const res = await api().post('/api/v1/plans/import').attach('file', edited, 'edited.txt').expect(409);
+    const edited = Buffer.from(
+      seedPlan().toString('utf8').replace('扎实做好信访工作', '扎实做好来信来访工作'),
+    );
+    const res = await api()
+      .post('/api/v1/plans/import')
+      .attach('file', edited, 'edited.txt')
+      .expect(409);
     expect(res.body.message).toContain('虹教〔2022〕1号');
   });
 });

@@ -91,8 +91,15 @@ describe('tasks and units API', () => {
 
   it('moves a deadline by date or exact instant and marks a task done', async () => {
     const task = tasks.find((t) => t.item.number === 30)!;
-    const byDate = await api().patch(`/api/v1/tasks/${task.id}`).send({ dueDate: '2099-06-30' }).expect(200);
-    expect(byDate.body).toMatchObject({ dueDate: '2099-06-30', dueAt: '2099-06-30T15:59:59.000Z', overdue: false });
+    const byDate = await api()
+      .patch(`/api/v1/tasks/${task.id}`)
+      .send({ dueDate: '2099-06-30' })
+      .expect(200);
+    expect(byDate.body).toMatchObject({
+      dueDate: '2099-06-30',
+      dueAt: '2099-06-30T15:59:59.000Z',
+      overdue: false,
+    });
     const exact = await api()
       .patch(`/api/v1/tasks/${task.id}`)
       .send({ dueAt: '2099-07-01T10:30:00+08:00' })
@@ -105,8 +112,15 @@ describe('tasks and units API', () => {
 
   it('refuses a stale version with 409 and the current version', async () => {
     const task = tasks.find((t) => t.item.number === 31)!;
-    const res = await api().patch(`/api/v1/tasks/${task.id}`).send({ status: 'done', version: 999 }).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', details: { currentVersion: task.version } });
+    const res = await api()
+      .patch(`/api/v1/tasks/${task.id}`)
+      .send({ status: 'done', version: 999 })
+      .expect(409);
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      details: { currentVersion: task.version },
+    });
   });
 
   it('rejects bad deadlines with 400 naming the field, and changes nothing', async () => {
@@ -143,13 +157,21 @@ describe('tasks and units API', () => {
 
   it('sets and validates a unit contact email', async () => {
     const unitId = tasks[0].unit.id;
-    const ok = await api().patch(`/api/v1/units/${unitId}`).send({ email: 'office@example.org' }).expect(200);
+    const ok = await api()
+      .patch(`/api/v1/units/${unitId}`)
+      .send({ email: 'office@example.org' })
+      .expect(200);
     expect(ok.body.email).toBe('office@example.org');
-    const bad = await api().patch(`/api/v1/units/${unitId}`).send({ email: 'not an email' }).expect(400);
+    const bad = await api()
+      .patch(`/api/v1/units/${unitId}`)
+      .send({ email: 'not an email' })
+      .expect(400);
     expect(bad.body.details[0].field).toBe('email');
     const units = await api().get('/api/v1/units').expect(200);
     expect(units.body.total).toBe(23);
-    expect(units.body.items.find((u: { id: string }) => u.id === unitId).email).toBe('office@example.org');
+    expect(units.body.items.find((u: { id: string }) => u.id === unitId).email).toBe(
+      'office@example.org',
+    );
   });
 
   it('rejects malformed JSON and oversized bodies in the one error shape', async () => {
@@ -170,7 +192,12 @@ describe('tasks and units API', () => {
   it('serves the OpenAPI document', async () => {
     const res = await request(app.baseUrl).get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/plans/import', '/api/v1/tasks', '/api/v1/tasks/{id}', '/api/v1/units/{id}']),
+      expect.arrayContaining([
+        '/api/v1/plans/import',
+        '/api/v1/tasks',
+        '/api/v1/tasks/{id}',
+        '/api/v1/units/{id}',
+      ]),
     );
   });
 });

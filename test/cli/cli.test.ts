@@ -22,7 +22,11 @@ describe('duban CLI', () => {
   });
 
   it('plan:parse --json prints only the plan JSON, with no database', async () => {
-    const res = await runProcess(cli, ['plan:parse', seed, '--json'], cleanEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }));
+    const res = await runProcess(
+      cli,
+      ['plan:parse', seed, '--json'],
+      cleanEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }),
+    );
     expect(res.code).toBe(0);
     const parsed = JSON.parse(res.stdout);
     expect(Object.keys(parsed)).toEqual(['plan', 'sections', 'units', 'warnings']);
@@ -55,7 +59,12 @@ describe('duban CLI', () => {
     const empty = join(dir, 'empty.txt');
     await writeFile(empty, '');
     const binary = join(dir, 'image.txt');
-    await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
+    await writeFile(
+      binary,
+      Buffer.from([
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+      ]),
+    );
     const prose = join(dir, 'letter.txt');
     await writeFile(prose, '各位同事：\n下周一上午召开全体会议，请准时参加。\n办公室\n');
     const cases: [string[], string][] = [

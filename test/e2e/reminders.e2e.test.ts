@@ -9,7 +9,10 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 const redisUrl = testRedisUrl();
 const backends: [string, string | null][] = [['postgres', null]];
 if (redisUrl) backends.push(['redis', redisUrl]);
-else process.stderr.write('\n*** reminders e2e on the Redis backend did NOT run: no Redis available ***\n\n');
+else
+  process.stderr.write(
+    '\n*** reminders e2e on the Redis backend did NOT run: no Redis available ***\n\n',
+  );
 
 interface TaskView {
   id: string;
@@ -26,13 +29,20 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
   let app: TestApp;
   const prefix = uniquePrefix();
   let planId: string;
-  const start = () => startTestApp({ databaseUrl, redisUrl: redis, smtpUrl: smtp.url, queuePrefix: prefix });
+  const start = () =>
+    startTestApp({ databaseUrl, redisUrl: redis, smtpUrl: smtp.url, queuePrefix: prefix });
   const api = () => request(app.baseUrl);
 
   /** A task of the seed plan whose unit mails to `email`, due `secondsAhead` from now. */
-  async function taskDueIn(itemNumber: number, email: string, secondsAhead: number): Promise<TaskView> {
+  async function taskDueIn(
+    itemNumber: number,
+    email: string,
+    secondsAhead: number,
+  ): Promise<TaskView> {
     const list = await api().get('/api/v1/tasks').query({ planId, pageSize: 200 }).expect(200);
-    const task = (list.body.items as TaskView[]).find((t) => t.item.number === itemNumber && t.role === 'lead')!;
+    const task = (list.body.items as TaskView[]).find(
+      (t) => t.item.number === itemNumber && t.role === 'lead',
+    )!;
     await api().patch(`/api/v1/units/${task.unit.id}`).send({ email }).expect(200);
     const dueAt = new Date(Date.now() + secondsAhead * 1000).toISOString();
     const moved = await api().patch(`/api/v1/tasks/${task.id}`).send({ dueAt }).expect(200);
@@ -58,7 +68,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
   });
 
   it('imports the seed plan once, and a second import changes nothing', async () => {
-    const first = await api().post('/api/v1/plans/import').attach('file', seedPlan(), SEED_FILE).expect(201);
+    const first = await api()
+      .post('/api/v1/plans/import')
+      .attach('file', seedPlan(), SEED_FILE)
+      .expect(201);
     expect(first.body).toMatchObject({
       created: true,
       title: '虹口区教育局2022年工作要点',
@@ -66,7 +79,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
       counts: { sections: 7, items: 36 },
     });
     planId = first.body.planId;
-    const again = await api().post('/api/v1/plans/import').attach('file', seedPlan(), SEED_FILE).expect(200);
+    const again = await api()
+      .post('/api/v1/plans/import')
+      .attach('file', seedPlan(), SEED_FILE)
+      .expect(200);
     expect(again.body).toMatchObject({ created: false, planId, counts: first.body.counts });
     expect(again.body.message).toContain('未做任何更改');
     const [{ plans }] = await app.db.query(`SELECT count(*)::int AS plans FROM plans`);
@@ -100,11 +116,18 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     }
     expect(backend === 'postgres' ? [pgJobs, redisJobs] : [redisJobs, pgJobs]).toEqual([3, 0]);
     const health = await api().get('/api/v1/health').expect(200);
-    expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' }, queue: { status: 'up', backend } });
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      database: { status: 'up' },
+      queue: { status: 'up', backend },
+    });
   });
 
   it('mails the unit a reminder seconds before its deadline', async () => {
-    await api().put(`/api/v1/plans/${planId}/policy`).send({ offsets: ['-PT4S'] }).expect(200);
+    await api()
+      .put(`/api/v1/plans/${planId}/policy`)
+      .send({ offsets: ['-PT4S'] })
+      .expect(200);
     const before = smtp.messages.length;
     const task = await taskDueIn(1, 'xck@example.org', 6);
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
@@ -113,9 +136,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     expect(mail.subject).toContain('坚持用习近平新时代中国特色社会主义思想铸魂育人');
     expect(mail.text).toContain(shanghaiDateTime(new Date(task.dueAt)));
     expect(mail.text).toContain('宣传科');
-    const [row] = await app.db.query(`SELECT status, recipient FROM notifications WHERE task_id = $1 AND status = 'sent'`, [
-      task.id,
-    ]);
+    const [row] = await app.db.query(
+      `SELECT status, recipient FROM notifications WHERE task_id = $1 AND status = 'sent'`,
+      [task.id],
+    );
     expect(row).toEqual({ status: 'sent', recipient: 'xck@example.org' });
   });
 
@@ -123,7 +147,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     const before = smtp.messages.length;
     const task = await taskDueIn(2, 'dy@example.org', 7);
     const newDueAt = new Date(Date.now() + 9000);
-    await api().patch(`/api/v1/tasks/${task.id}`).send({ dueAt: newDueAt.toISOString() }).expect(200);
+    await api()
+      .patch(`/api/v1/tasks/${task.id}`)
+      .send({ dueAt: newDueAt.toISOString() })
+      .expect(200);
     const [mail] = (await smtp.waitFor(before + 1)).slice(before);
     expect(mail.text).toContain(shanghaiDateTime(newDueAt));
     expect(mail.text).not.toContain(shanghaiDateTime(new Date(task.dueAt)));
@@ -138,7 +165,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     expect(done.body.status).toBe('done');
     await sleep(4500);
     expect(smtp.messages).toHaveLength(before);
-    const sent = await app.db.query(`SELECT 1 FROM notifications WHERE task_id = $1 AND status = 'sent'`, [task.id]);
+    const sent = await app.db.query(
+      `SELECT 1 FROM notifications WHERE task_id = $1 AND status = 'sent'`,
+      [task.id],
+    );
     expect(sent).toHaveLength(0);
   });
 
@@ -154,7 +184,10 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     app = await start();
     await sleep(2000);
     expect(smtp.messages).toHaveLength(before + 1);
-    const rows = await app.db.query(`SELECT status FROM notifications WHERE task_id = $1 AND status = 'sent'`, [task.id]);
+    const rows = await app.db.query(
+      `SELECT status FROM notifications WHERE task_id = $1 AND status = 'sent'`,
+      [task.id],
+    );
     expect(rows).toHaveLength(1);
   });
 });

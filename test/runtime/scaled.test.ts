@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, dropDatabase, testRedisUrl } from '../support/databases.js';
-import { cleanEnv, dist, freePort, startProcess, waitForHttp, type RunningProcess } from '../support/processes.js';
+import {
+  cleanEnv,
+  dist,
+  freePort,
+  startProcess,
+  waitForHttp,
+  type RunningProcess,
+} from '../support/processes.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { uniquePrefix } from '../support/app.js';
@@ -53,18 +60,25 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    expect((await fetch(`${base}/plans/${planId}/policy`, json('PUT', { offsets: ['-PT3S'] }))).status).toBe(200);
-    const tasks = (await (await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`)).json()) as {
+    expect(
+      (await fetch(`${base}/plans/${planId}/policy`, json('PUT', { offsets: ['-PT3S'] }))).status,
+    ).toBe(200);
+    const tasks = (await (
+      await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`)
+    ).json()) as {
       items: { id: string; item: { number: number }; unit: { id: string } }[];
     };
     const task = tasks.items.find((t) => t.item.number === 35)!;
-    expect((await fetch(`${base}/units/${task.unit.id}`, json('PATCH', { email: 'ywb@example.org' }))).status).toBe(200);
+    expect(
+      (await fetch(`${base}/units/${task.unit.id}`, json('PATCH', { email: 'ywb@example.org' })))
+        .status,
+    ).toBe(200);
     const dueAt = new Date(Date.now() + 6000).toISOString();
     expect((await fetch(`${base}/tasks/${task.id}`, json('PATCH', { dueAt }))).status).toBe(200);
 
     const [mail] = await smtp.waitFor(1);
-    expect(mail!.subject).toContain('第35项');
-    expect(mail!.to).toMatchObject({ text: 'ywb@example.org' });
+    expect(mail.subject).toContain('第35项');
+    expect(mail.to).toMatchObject({ text: 'ywb@example.org' });
     expect(worker.stdout()).toContain('reminder delivered');
     expect(api.stdout()).not.toContain('reminder delivered');
 

@@ -3,7 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cleanEnv, dist, freePort, runProcess, startProcess, waitForHttp } from '../support/processes.js';
+import {
+  cleanEnv,
+  dist,
+  freePort,
+  runProcess,
+  startProcess,
+  waitForHttp,
+} from '../support/processes.js';
 
 interface PlanList {
   total: number;
@@ -35,9 +42,15 @@ describe('npm start on the embedded database', () => {
     const first = startProcess(dist('src', 'combined.js'), [], env);
     await waitForHttp(`${base}/health`, first);
     const health: unknown = await (await fetch(`${base}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', database: { status: 'up' }, queue: { status: 'up', backend: 'postgres' } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      database: { status: 'up' },
+      queue: { status: 'up', backend: 'postgres' },
+    });
     const plans = (await (await fetch(`${base}/plans`)).json()) as PlanList;
-    expect(plans.items.map((p: { title: string }) => p.title)).toEqual(['虹口区教育局2022年工作要点']);
+    expect(plans.items.map((p: { title: string }) => p.title)).toEqual([
+      '虹口区教育局2022年工作要点',
+    ]);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -64,7 +77,10 @@ describe('npm start on the embedded database', () => {
     expect(res.stderr).toContain('PORT');
     expect(res.stderr).toContain('配置错误');
     expect(res.stderr).toContain('Invalid configuration');
-    const tz = await runProcess(dist('workers', 'main.js'), [], { ...env, BUSINESS_TZ: 'Mars/Base' });
+    const tz = await runProcess(dist('workers', 'main.js'), [], {
+      ...env,
+      BUSINESS_TZ: 'Mars/Base',
+    });
     expect(tz.code).toBe(78);
     expect(tz.stderr).toContain('BUSINESS_TZ');
   });

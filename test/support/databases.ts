@@ -4,7 +4,10 @@ import { runMigrations } from '../../src/database/data-source.js';
 
 export const TEMPLATE_DB = 'duban_test_template';
 
-export async function withDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  url: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -27,7 +30,9 @@ export async function createTestDatabase(): Promise<string> {
   // Cheap when the template is already current: the first file of a run migrates it.
   await runMigrations(template.toString());
   const name = `duban_test_${randomBytes(6).toString('hex')}`;
-  await withDatabase(serverUrl(), (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  await withDatabase(serverUrl(), (c) =>
+    c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`),
+  );
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
   return url.toString();

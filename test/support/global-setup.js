@@ -37,30 +37,52 @@ async function startEmbedded() {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'fsync=off',
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });
   if (!existsSync(join(dir, 'pg', 'PG_VERSION'))) await server.initialise();
   await server.start();
-  return { url: `postgres://duban:duban-test@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return {
+    url: `postgres://duban:duban-test@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  };
 }
 
 async function findRedis() {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, why: 'REDIS_URL' };
-  if (await portOpen('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', why: 'Redis on 6379' };
+  if (await portOpen('127.0.0.1', 6379))
+    return { url: 'redis://127.0.0.1:6379', why: 'Redis on 6379' };
   const port = 6390 + Math.floor(Math.random() * 500);
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const started = await new Promise((done) => {
     child.once('error', () => done(false));
     setTimeout(() => void portOpen('127.0.0.1', port).then(done), 500);
   });
   if (!started) {
-    return { url: null, why: 'no REDIS_URL, nothing on 127.0.0.1:6379 and no redis-server on the PATH' };
+    return {
+      url: null,
+      why: 'no REDIS_URL, nothing on 127.0.0.1:6379 and no redis-server on the PATH',
+    };
   }
-  return { url: `redis://127.0.0.1:${port}`, why: 'redis-server', stop: async () => void child.kill() };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    why: 'redis-server',
+    stop: async () => void child.kill(),
+  };
 }
 
 /**
@@ -83,8 +105,11 @@ export default async function globalSetup() {
   const client = new pg.Client({ connectionString: server.toString() });
   await client.connect();
   try {
-    const stale = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'duban\\_test\\_%'`);
-    for (const { datname } of stale.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const stale = await client.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'duban\\_test\\_%'`,
+    );
+    for (const { datname } of stale.rows)
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
   } finally {
     await client.end();

@@ -18,7 +18,11 @@ export function freePort(): Promise<number> {
 
 /** The environment of a Duban process: nothing inherited that would change what it connects to. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'log' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'log',
+  };
   return { ...env, ...extra };
 }
 
@@ -29,13 +33,23 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-export function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(process.execPath, [script, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): RunningProcess {
+  const child = spawn(process.execPath, [script, ...args], {
+    env,
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -50,10 +64,15 @@ export async function runProcess(
 }
 
 /** Polls `url` until it answers 200, or fails with what the process printed. */
-export async function waitForHttp(url: string, p: RunningProcess, timeoutMs = 90_000): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  p: RunningProcess,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (p.child.exitCode !== null) throw new Error(`process exited ${p.child.exitCode}: ${p.stderr()}`);
+    if (p.child.exitCode !== null)
+      throw new Error(`process exited ${p.child.exitCode}: ${p.stderr()}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return;

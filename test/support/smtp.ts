@@ -36,7 +36,10 @@ export async function startSmtp(): Promise<TestSmtp> {
     waitFor(count, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`expected ${count} mail(s), got ${messages.length} in ${timeoutMs} ms`)),
+          () =>
+            reject(
+              new Error(`expected ${count} mail(s), got ${messages.length} in ${timeoutMs} ms`),
+            ),
           timeoutMs,
         );
         const check = () => {
