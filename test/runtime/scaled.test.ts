@@ -6,6 +6,7 @@ import {
   freePort,
   startProcess,
   waitForHttp,
+  waitForOutput,
   type RunningProcess,
 } from '../support/processes.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
@@ -79,7 +80,7 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     const [mail] = await smtp.waitFor(1);
     expect(mail.subject).toContain('第35项');
     expect(mail.to).toMatchObject({ text: 'ywb@example.org' });
-    expect(worker.stdout()).toContain('reminder delivered');
+    await waitForOutput(worker, 'reminder delivered');
     expect(api.stdout()).not.toContain('reminder delivered');
 
     api.child.kill('SIGTERM');

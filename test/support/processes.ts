@@ -83,3 +83,16 @@ export async function waitForHttp(
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms: ${p.stderr()}`);
 }
+
+/** Waits until the process has printed `text` on stdout. */
+export async function waitForOutput(
+  p: RunningProcess,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!p.stdout().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`"${text}" not printed within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
