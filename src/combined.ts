@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   logger.log({
     message: 'Duban listening',
     port: config.port,
-    console: `http://localhost:${config.port}/api/docs`,
+    docs: `http://localhost:${config.port}/api/docs`,
     database: database.embedded ? 'embedded' : 'external',
     queue: config.redisUrl ? 'redis' : 'postgres',
     mail: config.smtpUrl ? 'smtp' : `${config.dataDir}/outbox`,
