@@ -1,5 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditService } from './audit/audit.service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { Authorizer } from './auth/authorizer.service.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
 import { WorkingCalendar } from './calendar/working-calendar.js';
 import { Clock } from './common/clock.js';
 import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './common/tokens.js';
@@ -7,6 +17,8 @@ import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { MailerService } from './notifications/mailer.service.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { NotificationsService } from './notifications/notifications.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
@@ -27,8 +39,13 @@ export interface RuntimeOptions {
 }
 
 const SERVICES = [
+  AuditService,
+  Authorizer,
+  AuthService,
+  UsersService,
   JobQueue,
   MailerService,
+  NotificationsService,
   RemindersService,
   ReminderDeliveryService,
   PlansService,
@@ -46,9 +63,19 @@ export class AppModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: false }),
+        JwtModule.register({}),
       ],
       controllers: servesHttp
-        ? [HealthController, PlansController, TasksController, UnitsController]
+        ? [
+            HealthController,
+            AuthController,
+            UsersController,
+            PlansController,
+            TasksController,
+            UnitsController,
+            AuditController,
+            NotificationsController,
+          ]
         : [],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
@@ -65,6 +92,7 @@ export class AppModule {
             }),
         },
         ...SERVICES,
+        ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
       ],
       exports: [APP_CONFIG, PROCESS_ROLE, Clock, WorkingCalendar, QUEUE_BACKEND, ...SERVICES],
     };

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import {
   configureHttp,
   createLogger,
+  ensureFirstAdmin,
   importSeedsIfEmpty,
   loadConfigOrExit,
   prepareDatabase,
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(CombinedModule, { logger });
   configureHttp(app);
   stopOnSignals(app, database);
+  await ensureFirstAdmin(app, config);
   await importSeedsIfEmpty(app, config);
   await app.listen(config.port);
   logger.log({

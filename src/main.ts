@@ -5,6 +5,7 @@ import { AppModule } from './app.module.js';
 import {
   configureHttp,
   createLogger,
+  ensureFirstAdmin,
   loadConfigOrExit,
   prepareDatabase,
   stopOnSignals,
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   );
   configureHttp(app);
   stopOnSignals(app, database);
+  await ensureFirstAdmin(app, config);
   await app.listen(config.port);
   logger.log({
     message: 'Duban API listening',

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { runMigrations } from './database/data-source.js';
 import { startEmbeddedDatabase } from './database/embedded-database.js';
 import { PlansService } from './plans/plans.service.js';
+import { UsersService } from './users/users.service.js';
 import { Plan } from './plans/plan.entity.js';
 import { DataSource } from 'typeorm';
 
@@ -97,6 +98,7 @@ export function configureHttp(app: INestApplication): void {
       .setTitle('督办 Duban API')
       .setDescription('工作要点导入、任务、提醒')
       .setVersion('1')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('api/docs', express, document, { jsonDocumentUrl: 'api/docs-json' });
@@ -113,6 +115,30 @@ export async function importSeedsIfEmpty(app: INestApplication, config: AppConfi
   for (const name of (await readdir(dir)).filter((f) => /\.(txt|docx)$/i.test(f)).sort()) {
     const result = await plans.importDocument(name, await readFile(join(dir, name)));
     new Logger('Seed').log({ message: result.message, planId: result.planId });
+  }
+}
+
+/**
+ * On an empty database, creates the first admin (ADMIN_EMAIL/ADMIN_PASSWORD, or a random password
+ * printed once).
+ */
+export async function ensureFirstAdmin(app: INestApplication, config: AppConfig): Promise<void> {
+  const created = await app
+    .get(UsersService)
+    .ensureFirstAdmin(config.adminEmail, config.adminPassword);
+  if (!created) return;
+  const logger = new Logger('Setup');
+  if (created.password) {
+    logger.warn({
+      message: '已创建首个管理员账号（密码只显示这一次，请登录后妥善保管）',
+      email: created.email,
+      password: created.password,
+    });
+  } else {
+    logger.log({
+      message: '已按 ADMIN_EMAIL / ADMIN_PASSWORD 创建首个管理员账号',
+      email: created.email,
+    });
   }
 }
 

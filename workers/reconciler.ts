@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG } from '../src/common/tokens.js';
 import type { AppConfig } from '../src/config/config.js';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { RemindersService } from '../src/reminders/reminders.service.js';
 
 /**
- * Rebuilds reminder jobs from Postgres at start-up and periodically, so a queue that lost its
- * data (Redis without persistence, a flushed queue) loses no reminder.
+ * Rebuilds reminder and mail jobs from Postgres at start-up and periodically, so a queue that lost
+ * its data (Redis without persistence, a flushed queue) loses no reminder and no message.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap {
@@ -15,6 +16,7 @@ export class Reconciler implements OnApplicationBootstrap {
 
   constructor(
     private readonly reminders: RemindersService,
+    private readonly notifications: NotificationsService,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -30,8 +32,10 @@ export class Reconciler implements OnApplicationBootstrap {
 
   async reconcile(): Promise<void> {
     // Never two passes at once in one process.
-    this.running ??= this.reminders
-      .reconcile()
+    this.running ??= Promise.all([
+      this.reminders.reconcile(),
+      this.notifications.redispatchPending(),
+    ])
       .catch((error: unknown) =>
         this.logger.error({ message: 'reconcile failed', error: String(error) }),
       )

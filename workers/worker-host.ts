@@ -15,6 +15,7 @@ import {
   QueueName,
 } from '../src/queue/job-registry.js';
 import type { QueueBackend } from '../src/queue/queue-backend.js';
+import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { ReminderProcessor } from './reminder.processor.js';
 
 /**
@@ -31,8 +32,14 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     reminders: ReminderProcessor,
+    notifications: NotificationsService,
   ) {
-    this.handlers = { 'reminder.send': (data) => reminders.process(data) };
+    this.handlers = {
+      'reminder.send': (data) => reminders.process(data),
+      'notification.send': async (data) => {
+        await notifications.deliver(data.notificationId);
+      },
+    };
   }
 
   onApplicationBootstrap(): void {

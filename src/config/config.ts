@@ -20,6 +20,9 @@ export interface AppConfig {
   readonly seedOnEmpty: boolean;
   /** Key prefix of the queues in Redis (several installations can share one Redis). */
   readonly queuePrefix: string;
+  /** First admin account, created on an empty database. */
+  readonly adminEmail: string | null;
+  readonly adminPassword: string | null;
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'text';
 }
@@ -136,6 +139,26 @@ function prefix(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function adminEmail(env: Env): string | null {
+  const value = optional(env, 'ADMIN_EMAIL');
+  if (value !== null && !/^[^\s@<>]+@[^\s@<>]+$/.test(value)) {
+    throw new ConfigError(
+      'ADMIN_EMAIL',
+      `“${value}”不是合法的邮箱地址`,
+      `"${value}" is not a valid email address`,
+    );
+  }
+  return value;
+}
+
+function adminPassword(env: Env): string | null {
+  const value = env.ADMIN_PASSWORD ?? null;
+  if (value !== null && value.length < 10) {
+    throw new ConfigError('ADMIN_PASSWORD', '至少 10 位', 'must be at least 10 characters');
+  }
+  return value || null;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const dataDir = optional(env, 'DATA_DIR') ?? '.data';
   return {
@@ -155,6 +178,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL_SECONDS', 600, 0, 86400),
     seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', true),
     queuePrefix: prefix(env, 'QUEUE_PREFIX', 'duban'),
+    adminEmail: adminEmail(env),
+    adminPassword: adminPassword(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
   };

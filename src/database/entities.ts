@@ -4,5 +4,6 @@ import { Plan } from '../plans/plan.entity.js';
 import { Section } from '../plans/section.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
+import { User } from '../users/user.entity.js';
 
-export const ENTITIES = [Unit, Plan, Section, Item, Task, Notification] as const;
+export const ENTITIES = [Unit, User, Plan, Section, Item, Task, Notification] as const;

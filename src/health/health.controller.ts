@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.guard.js';
 import { QueueName } from '../queue/job-registry.js';
 import { JobQueue } from '../queue/job-queue.service.js';
 
@@ -24,6 +25,7 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Chec
 }
 
 @ApiTags('运行状态')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

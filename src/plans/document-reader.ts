@@ -1,5 +1,12 @@
-import mammoth from 'mammoth';
-import { extname } from 'node:path';
+import JSZip from 'jszip';
+import { extname, posix } from 'node:path';
+import {
+  decodeXml,
+  docxToText,
+  relationshipTarget,
+  XmlError,
+  type DocxParts,
+} from './docx-text.js';
 import { PlanParseError, type ParsedPlan } from './plan-document.js';
 import { parsePlanText } from './plan-parser.js';
 
@@ -8,8 +15,9 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /**
  * The text of a plan document: .txt in UTF-8 (with or without BOM), UTF-16 with BOM or
- * GB18030; .docx (recognised by its zip content whatever the file is called). Lines are
- * normalised: LF line ends, no leading full-width spaces/NBSP, no trailing spaces.
+ * GB18030; .docx (recognised by its zip content whatever the file is called), one line per
+ * paragraph, paragraphs with Word's automatic numbering prefixed with the number Word shows.
+ * Lines are normalised: LF line ends, no leading full-width spaces/NBSP, no trailing spaces.
  * Throws PlanParseError when the file cannot be read as a text document.
  */
 export async function readPlanDocument(fileName: string, content: Buffer): Promise<string> {
@@ -33,19 +41,71 @@ export async function parsePlanDocument(fileName: string, content: Buffer): Prom
   return parsePlanText(await readPlanDocument(fileName, content));
 }
 
+const NO_MAIN_DOCUMENT = '压缩包中没有 Word 文档正文（word/document.xml），不是有效的 .docx 文件';
+const CORRUPT_DOCX = '文件已损坏或不是有效的 .docx 文件';
+
+/**
+ * The paragraphs of a .docx, each numbered paragraph prefixed with the number Word shows for it
+ * (automatic list numbering included; see docx-text.ts).
+ */
 async function docxText(content: Buffer): Promise<string> {
-  let value: string;
+  let parts: DocxParts;
   try {
-    ({ value } = await mammoth.extractRawText({ buffer: content }));
+    parts = await readDocxParts(content);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const reason = /main document part/i.test(detail)
-      ? '压缩包中没有 Word 文档正文（word/document.xml），不是有效的 .docx 文件'
-      : '文件已损坏或不是有效的 .docx 文件';
-    throw new PlanParseError(`无法读取 .docx 文件：${reason}`);
+    if (error instanceof PlanParseError) throw error;
+    throw unreadableDocx(CORRUPT_DOCX);
   }
-  // mammoth ends every paragraph with a blank line; one paragraph per line keeps line numbers useful.
-  return value.replace(/\n\n/g, '\n');
+  try {
+    return docxToText(parts);
+  } catch (error) {
+    if (error instanceof XmlError) throw unreadableDocx(CORRUPT_DOCX);
+    throw error;
+  }
+}
+
+/** The main document, numbering and styles parts, found through the package relationships. */
+async function readDocxParts(content: Buffer): Promise<DocxParts> {
+  const zip = await JSZip.loadAsync(content);
+  const read = async (path: string | null): Promise<string | null> => {
+    const file = path === null ? null : zipEntry(zip, path);
+    return file ? decodeXml(await file.async('uint8array')) : null;
+  };
+  const target = async (relsPath: string, type: string, folder: string): Promise<string | null> => {
+    const rels = await read(relsPath);
+    if (rels === null) return null;
+    try {
+      return relationshipTarget(rels, type, folder);
+    } catch {
+      return null; // a malformed .rels part: use the usual part names
+    }
+  };
+
+  let mainPath = await target('_rels/.rels', 'officeDocument', '');
+  if (mainPath === null || !zipEntry(zip, mainPath)) mainPath = 'word/document.xml';
+  const document = await read(mainPath);
+  if (document === null) throw unreadableDocx(NO_MAIN_DOCUMENT);
+  const folder = posix.dirname(mainPath) === '.' ? '' : posix.dirname(mainPath);
+  const relsPath = posix.join(folder, '_rels', `${posix.basename(mainPath)}.rels`);
+  const partPath = async (type: string): Promise<string> =>
+    (await target(relsPath, type, folder)) ?? posix.join(folder, `${type}.xml`);
+  return {
+    document,
+    numbering: await read(await partPath('numbering')),
+    styles: await read(await partPath('styles')),
+  };
+}
+
+/** A zip entry by part name; part names are case-insensitive in a package. */
+function zipEntry(zip: JSZip, path: string): JSZip.JSZipObject | null {
+  const exact = zip.file(path);
+  if (exact) return exact;
+  const lower = path.toLowerCase();
+  return zip.file(/./).find((f) => f.name.toLowerCase() === lower) ?? null;
+}
+
+function unreadableDocx(reason: string): PlanParseError {
+  return new PlanParseError(`无法读取 .docx 文件：${reason}`);
 }
 
 function decodeText(content: Buffer): string {

@@ -10,7 +10,17 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authorizer } from '../auth/authorizer.service.js';
+import { CurrentActor } from '../auth/auth.guard.js';
+import type { Actor } from '../auth/permissions.js';
 import type { Response } from 'express';
 import { InvalidInputException } from '../common/errors.js';
 import { EntityIdPipe } from '../common/validation.js';
@@ -37,9 +47,13 @@ export class ReminderPolicyDto {
 }
 
 @ApiTags('工作要点')
+@ApiBearerAuth()
 @Controller('plans')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
   @Post('import')
   @ApiOperation({ summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改' })
@@ -53,9 +67,11 @@ export class PlansController {
   })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1 } }))
   async import(
+    @CurrentActor() actor: Actor,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ImportResult> {
+    await this.authorizer.require(actor, 'plan.import');
     if (!file) {
       throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
         { field: 'file', message: '缺少文件' },
@@ -63,31 +79,38 @@ export class PlansController {
     }
     // multer decodes the file name as latin1; browsers send UTF-8.
     const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    const result = await this.plans.importDocument(name, file.buffer);
+    const result = await this.plans.importDocument(name, file.buffer, actor);
     res.status(result.created ? 201 : 200);
     return result;
   }
 
   @Get()
   @ApiOperation({ summary: '已导入的工作要点' })
-  async list(): Promise<{ items: unknown[]; total: number }> {
+  async list(@CurrentActor() actor: Actor): Promise<{ items: unknown[]; total: number }> {
+    await this.authorizer.require(actor, 'plan.read');
     const items = await this.plans.list();
     return { items, total: items.length };
   }
 
   @Get(':id')
   @ApiOperation({ summary: '工作要点及其板块、条目' })
-  get(@Param('id', new EntityIdPipe('工作要点')) id: string): Promise<unknown> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('工作要点')) id: string,
+  ): Promise<unknown> {
+    await this.authorizer.require(actor, 'plan.read');
     return this.plans.get(id);
   }
 
   @Put(':id/policy')
   @ApiOperation({ summary: '设置计划的提醒策略，并重排其未完成任务的提醒' })
   @ApiBody({ type: ReminderPolicyDto })
-  setPolicy(
+  async setPolicy(
+    @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('工作要点')) id: string,
     @Body() body: unknown,
   ): Promise<ReminderPolicy> {
-    return this.plans.setPolicy(id, body);
+    await this.authorizer.require(actor, 'plan.policy');
+    return this.plans.setPolicy(id, body, actor);
   }
 }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { endOfBusinessDay } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
@@ -14,6 +16,7 @@ import {
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
 import { Task } from '../tasks/task.entity.js';
+import { AWAITING_UNIT_SQL, type TaskStatus } from '../tasks/task-state.js';
 import { Unit } from '../units/unit.entity.js';
 import { parsePlanDocument } from './document-reader.js';
 import { PlanParseError, type ParsedPlan, type ParseWarning } from './plan-document.js';
@@ -42,6 +45,7 @@ export class PlansService {
     private readonly reminders: RemindersService,
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,11 +59,19 @@ export class PlansService {
     }
   }
 
-  async importDocument(fileName: string, content: Buffer): Promise<ImportResult> {
-    return this.importParsed(fileName, await this.parse(fileName, content));
+  async importDocument(
+    fileName: string,
+    content: Buffer,
+    actor: Actor | null = null,
+  ): Promise<ImportResult> {
+    return this.importParsed(fileName, await this.parse(fileName, content), actor);
   }
 
-  async importParsed(sourceName: string, parsed: ParsedPlan): Promise<ImportResult> {
+  async importParsed(
+    sourceName: string,
+    parsed: ParsedPlan,
+    actor: Actor | null = null,
+  ): Promise<ImportResult> {
     const year = parsed.plan.year;
     if (year === null) {
       throw new InvalidInputException('无法确定工作要点的年份：标题、发文日期和文号中都没有年份');
@@ -142,7 +154,7 @@ export class PlansService {
                 itemId: items[i].id,
                 unitId: unitIds.get(a.unit)!,
                 role: a.role,
-                status: 'open',
+                status: 'assigned',
                 dueDate,
                 dueAt: endOfBusinessDay(dueDate, this.config.businessTz),
                 remindersPlannedAt: now,
@@ -158,6 +170,13 @@ export class PlansService {
               .save(tasks.slice(i, i + 500).map((t) => m.getRepository(Task).create(t)))),
           );
         }
+        await this.audit.record(m, {
+          actor,
+          action: 'plan.import',
+          entityType: 'plan',
+          entityId: plan.id,
+          after: { title: plan.title, docNumber: plan.docNumber, sourceName, tasks: saved.length },
+        });
         return { plan, tasks: saved, unitCount: new Set(saved.map((t) => t.unitId)).size };
       });
     } catch (error) {
@@ -238,7 +257,11 @@ export class PlansService {
   }
 
   /** Replaces the plan's reminder policy and reschedules the reminders of its open tasks. */
-  async setPolicy(planId: string, input: unknown): Promise<ReminderPolicy> {
+  async setPolicy(
+    planId: string,
+    input: unknown,
+    actor: Actor | null = null,
+  ): Promise<ReminderPolicy> {
     let policy: ReminderPolicy;
     try {
       policy = parseReminderPolicy(input);
@@ -256,18 +279,26 @@ export class PlansService {
         .getRepository(Plan)
         .findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundError(`工作要点 ${planId} 不存在`);
-      const tasks: { id: string; status: string; due_at: Date }[] = await m.query(
+      const tasks: { id: string; status: TaskStatus; due_at: Date }[] = await m.query(
         `SELECT t.id, t.status, t.due_at FROM tasks t JOIN items i ON i.id = t.item_id
-          WHERE i.plan_id = $1 AND t.status = 'open'`,
+          WHERE i.plan_id = $1 AND t.status IN ${AWAITING_UNIT_SQL}`,
         [planId],
       );
       const previous = plan.reminderPolicy;
       plan.reminderPolicy = policy;
       await m.getRepository(Plan).save(plan);
+      await this.audit.record(m, {
+        actor,
+        action: 'plan.policy',
+        entityType: 'plan',
+        entityId: plan.id,
+        before: previous,
+        after: policy,
+      });
       // Reminders of the new policy that are already due must not go out now.
       await m.query(
         `UPDATE tasks SET reminders_planned_at = $2 FROM items i
-          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status = 'open'`,
+          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status IN ${AWAITING_UNIT_SQL}`,
         [planId, now],
       );
       const mk = (p: ReminderPolicy | null): SchedulableTask[] =>

@@ -4,6 +4,7 @@
  */
 export const QueueName = {
   Reminders: 'reminders',
+  Notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -18,12 +19,17 @@ export interface JobPayloads {
     /** The task deadline the reminder was computed for (ISO); a moved deadline makes it stale. */
     dueAt: string;
   };
+  /** Deliver one queued (outbox) e-mail notification row. */
+  'notification.send': {
+    notificationId: string;
+  };
 }
 
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'reminder.send': QueueName.Reminders,
+  'notification.send': QueueName.Notifications,
 };
 
 export type JobHandlers = { readonly [N in JobName]: (data: JobPayloads[N]) => Promise<void> };

@@ -7,13 +7,14 @@ import { businessDateOf } from '../calendar/business-time.js';
 import { MailerService } from '../notifications/mailer.service.js';
 import { composeReminderMail } from '../notifications/reminder-mail.js';
 import type { JobPayloads } from '../queue/job-registry.js';
+import { awaitsUnit, type TaskStatus } from '../tasks/task-state.js';
 import { parseOffset, type ReminderPolicy } from './reminder-policy.js';
 import { reminderDedupeKey } from './reminder-keys.js';
 import { RemindersService, SKIP_REASON } from './reminders.service.js';
 
 interface TaskRow {
   id: string;
-  status: string;
+  status: TaskStatus;
   role: 'lead' | 'co';
   due_at: Date;
   unit_name: string;
@@ -45,7 +46,10 @@ export class ReminderDeliveryService {
 
   async deliver(job: JobPayloads['reminder.send']): Promise<DeliveryOutcome> {
     const [task]: TaskRow[] = await this.db.query(
-      `SELECT t.id, t.status, t.role, t.due_at, u.name AS unit_name, u.email AS unit_email,
+      `SELECT t.id, t.status, t.role, t.due_at, u.name AS unit_name,
+              coalesce((SELECT string_agg(c.email, ', ' ORDER BY c.role, c.email) FROM users c
+                         WHERE c.unit_id = t.unit_id AND c.active AND c.role IN ('unit_head', 'unit_member')),
+                       u.email) AS unit_email,
               i.number AS item_number, i.title AS item_title, p.title AS plan_title, p.reminder_policy
          FROM tasks t JOIN units u ON u.id = t.unit_id
          JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
@@ -56,7 +60,7 @@ export class ReminderDeliveryService {
     const stillScheduled =
       task !== undefined &&
       dueAt !== null &&
-      task.status === 'open' &&
+      awaitsUnit(task.status) &&
       dueAt.getTime() === Date.parse(job.dueAt) &&
       this.reminders
         .remindersOf({ dueAt }, task.reminder_policy)

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { JobQueue, type EnqueueRequest } from '../queue/job-queue.service.js';
+import { AWAITING_UNIT_SQL, awaitsUnit, type TaskStatus } from '../tasks/task-state.js';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from './reminder-policy.js';
 import { computeReminders, type ScheduledReminder } from './reminder-schedule.js';
 import { reminderDedupeKey, reminderJobId } from './reminder-keys.js';
@@ -13,7 +14,7 @@ import { reminderDedupeKey, reminderJobId } from './reminder-keys.js';
 /** What scheduling needs to know of a task. */
 export interface SchedulableTask {
   id: string;
-  status: string;
+  status: TaskStatus;
   dueAt: Date;
   remindersPlannedAt: Date;
   policy: ReminderPolicy | null;
@@ -29,7 +30,7 @@ interface SkippedReminder {
 export const SKIP_REASON = {
   pastWhenScheduled: '提醒时间在设定截止时间时已过，未发送',
   superseded: '服务停机期间错过，已由更晚的提醒代替',
-  noRecipient: '责任单位未设置联系邮箱',
+  noRecipient: '责任单位没有联系人，也未设置联系邮箱',
 } as const;
 
 /**
@@ -66,7 +67,7 @@ export class RemindersService {
     const jobs: EnqueueRequest<'reminder.send'>[] = [];
     const skipped: SkippedReminder[] = [];
     for (const task of tasks) {
-      if (task.status !== 'open') continue;
+      if (!awaitsUnit(task.status)) continue;
       for (const reminder of this.remindersOf(task, task.policy)) {
         if (reminder.fireAt.getTime() < task.remindersPlannedAt.getTime()) {
           skipped.push({
@@ -116,7 +117,7 @@ export class RemindersService {
       }[] = await this.db.query(
         `SELECT t.id, t.due_at, t.reminders_planned_at, p.reminder_policy
              FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
-            WHERE t.status = 'open' AND t.id > $1
+            WHERE t.status IN ${AWAITING_UNIT_SQL} AND t.id > $1
             ORDER BY t.id LIMIT 1000`,
         [lastId],
       );
@@ -129,7 +130,7 @@ export class RemindersService {
       for (const row of rows) {
         const task: SchedulableTask = {
           id: row.id,
-          status: 'open',
+          status: 'assigned',
           dueAt: new Date(row.due_at),
           remindersPlannedAt: new Date(row.reminders_planned_at),
           policy: row.reminder_policy,

@@ -13,8 +13,10 @@ import {
 import { Item } from '../plans/item.entity.js';
 import { Unit } from '../units/unit.entity.js';
 
+import type { TaskStatus } from './task-state.js';
+
 export type TaskRole = 'lead' | 'co';
-export type TaskStatus = 'open' | 'done';
+export type { TaskStatus };
 
 /** One item assigned to one unit. */
 @Entity('tasks')
@@ -41,7 +43,7 @@ export class Task {
   @Column({ type: 'text' })
   role!: TaskRole;
 
-  @Column({ type: 'text', default: 'open' })
+  @Column({ type: 'text', default: 'assigned' })
   status!: TaskStatus;
 
   /** Business date of the deadline (in the business time zone). */

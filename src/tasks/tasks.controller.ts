@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -8,10 +9,21 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { CurrentActor } from '../auth/auth.guard.js';
+import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
+import { TASK_STATUSES, type TaskEvent } from './task-state.js';
 import { TasksService, type Page, type TaskView } from './tasks.service.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const STATUS_FILTERS = [...TASK_STATUSES, 'open', 'overdue'] as const;
+
+export class VersionDto {
+  @ApiPropertyOptional({ description: '乐观锁：调用方看到的版本号；不一致时返回 409' })
+  @IsOptional()
+  @IsInt({ message: '须为整数' })
+  version?: number;
+}
 
 export class TaskQueryDto {
   @ApiPropertyOptional({ description: '按工作要点筛选' })
@@ -24,10 +36,13 @@ export class TaskQueryDto {
   @IsString()
   unit?: string;
 
-  @ApiPropertyOptional({ enum: ['open', 'done', 'overdue'] })
+  @ApiPropertyOptional({
+    enum: [...STATUS_FILTERS],
+    description: '状态；open = 未办结，overdue = 未办结且已过截止时间',
+  })
   @IsOptional()
-  @IsIn(['open', 'done', 'overdue'], { message: '须为 open、done 或 overdue' })
-  status?: 'open' | 'done' | 'overdue';
+  @IsIn(STATUS_FILTERS, { message: `须为 ${STATUS_FILTERS.join('、')} 之一` })
+  status?: (typeof STATUS_FILTERS)[number];
 
   @ApiPropertyOptional({ description: '截止日期不晚于（含），YYYY-MM-DD' })
   @IsOptional()
@@ -89,7 +104,7 @@ export class TaskViewDto {
   @ApiProperty() item!: { id: string; number: number; title: string };
   @ApiProperty() unit!: { id: string; name: string };
   @ApiProperty({ enum: ['lead', 'co'] }) role!: string;
-  @ApiProperty({ enum: ['open', 'done'] }) status!: string;
+  @ApiProperty({ enum: TASK_STATUSES }) status!: string;
   @ApiProperty() overdue!: boolean;
   @ApiProperty() dueDate!: string;
   @ApiProperty() dueAt!: string;
@@ -98,29 +113,93 @@ export class TaskViewDto {
 }
 
 @ApiTags('任务')
+@ApiBearerAuth()
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: '任务列表（可按单位、状态、截止日期筛选，分页）' })
-  list(@Query() query: TaskQueryDto): Promise<Page<TaskView>> {
-    return this.tasks.list(query);
+  @ApiOperation({
+    summary: '任务列表（可按单位、状态、截止日期筛选，分页）；科室用户只看到本单位的任务',
+  })
+  list(@CurrentActor() actor: Actor, @Query() query: TaskQueryDto): Promise<Page<TaskView>> {
+    return this.tasks.list(actor, query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: TaskViewDto })
-  get(@Param('id', new EntityIdPipe('任务')) id: string): Promise<TaskView> {
-    return this.tasks.get(id);
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+  ): Promise<TaskView> {
+    return this.tasks.get(actor, id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: '修改截止时间或办结任务；提醒随之重排或取消' })
+  @ApiOperation({ summary: '修改截止时间（督导室）或办结/重新打开任务；提醒随之重排或取消' })
   @ApiOkResponse({ type: TaskViewDto })
   update(
+    @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('任务')) id: string,
     @Body() body: UpdateTaskDto,
   ): Promise<TaskView> {
-    return this.tasks.update(id, body);
+    return this.tasks.update(actor, id, body);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: '签收（本单位）' })
+  @ApiOkResponse({ type: TaskViewDto })
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: VersionDto,
+  ) {
+    return this.step(actor, id, 'acknowledge', body);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @ApiOperation({ summary: '开始办理（本单位）' })
+  @ApiOkResponse({ type: TaskViewDto })
+  start(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: VersionDto,
+  ) {
+    return this.step(actor, id, 'start', body);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤销任务（督导室）' })
+  @ApiOkResponse({ type: TaskViewDto })
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: VersionDto,
+  ) {
+    return this.step(actor, id, 'cancel', body);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiOperation({ summary: '重新打开已办结或已撤销的任务（督导室）' })
+  @ApiOkResponse({ type: TaskViewDto })
+  reopen(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: VersionDto,
+  ) {
+    return this.step(actor, id, 'reopen', body);
+  }
+
+  private step(
+    actor: Actor,
+    id: string,
+    event: TaskEvent,
+    body: VersionDto | undefined,
+  ): Promise<TaskView> {
+    return this.tasks.transition(actor, id, event, body?.version);
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { Authorizer } from '../auth/authorizer.service.js';
+import { type Action, type Actor, visibleUnit } from '../auth/permissions.js';
 import { businessDateOf, endOfBusinessDay, isValidDate } from '../calendar/business-time.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
@@ -8,13 +11,23 @@ import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { RemindersService } from '../reminders/reminders.service.js';
-import { Task, type TaskStatus } from './task.entity.js';
+import { Task } from './task.entity.js';
+import {
+  awaitsUnit,
+  IllegalTransitionError,
+  isOverdue,
+  nextStatus,
+  OPEN_SQL,
+  type TaskEvent,
+  type TaskStatus,
+} from './task-state.js';
 
 export interface TaskFilter {
   planId?: string;
   /** Unit id or exact unit name. */
   unit?: string;
-  status?: TaskStatus | 'overdue';
+  /** A lifecycle status, or `open` (not closed/cancelled), or `overdue` (open and past its deadline). */
+  status?: TaskStatus | 'open' | 'overdue';
   dueBefore?: string;
   dueAfter?: string;
   page: number;
@@ -45,10 +58,22 @@ export interface Page<T> {
 export interface TaskChange {
   dueDate?: string;
   dueAt?: string;
-  status?: TaskStatus;
+  /** `done` closes the task (办结), `open` reopens it. */
+  status?: 'done' | 'open';
   /** Optimistic lock: the version the caller last saw. */
   version?: number;
 }
+
+const EVENT_ACTIONS: Record<TaskEvent, Action> = {
+  acknowledge: 'task.acknowledge',
+  start: 'task.start',
+  submit: 'task.submit',
+  approve: 'submission.decide',
+  return: 'submission.decide',
+  close: 'task.close',
+  cancel: 'task.cancel',
+  reopen: 'task.reopen',
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,25 +83,30 @@ export class TasksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly reminders: RemindersService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly authorizer: Authorizer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(filter: TaskFilter): Promise<Page<TaskView>> {
+  async list(actor: Actor, filter: TaskFilter): Promise<Page<TaskView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
+    const ownUnit = visibleUnit(actor);
+    if (ownUnit) add('t.unit_id = ?', ownUnit);
     if (filter.planId) add('i.plan_id = ?', filter.planId);
     if (filter.unit) {
       if (UUID.test(filter.unit)) add('t.unit_id = ?', filter.unit);
       else add('u.name = ?', filter.unit);
     }
     if (filter.status === 'overdue') {
-      where.push(`t.status = 'open'`);
+      where.push(`t.status IN ${OPEN_SQL}`);
       add('t.due_at < ?', this.clock.now());
-    } else if (filter.status) add('t.status = ?', filter.status);
+    } else if (filter.status === 'open') where.push(`t.status IN ${OPEN_SQL}`);
+    else if (filter.status) add('t.status = ?', filter.status);
     if (filter.dueBefore) add('t.due_date <= ?', filter.dueBefore);
     if (filter.dueAfter) add('t.due_date >= ?', filter.dueAfter);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -99,7 +129,18 @@ export class TasksService {
     };
   }
 
-  async get(id: string): Promise<TaskView> {
+  async get(actor: Actor, id: string): Promise<TaskView> {
+    const view = await this.find(id);
+    await this.authorizer.require(
+      actor,
+      'task.read',
+      { unitId: view.unit.id },
+      { type: 'task', id },
+    );
+    return view;
+  }
+
+  private async find(id: string): Promise<TaskView> {
     const [row]: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id
         WHERE t.id = $1`,
@@ -110,10 +151,101 @@ export class TasksService {
   }
 
   /**
+   * Moves a task through its lifecycle (签收, 开始办理, 撤销 …) on behalf of `actor`. An illegal
+   * step is a 409 naming the current status; a stale `version` is a 409 too.
+   */
+  async transition(
+    actor: Actor,
+    id: string,
+    event: TaskEvent,
+    version?: number,
+  ): Promise<TaskView> {
+    const outcome = await this.db.transaction(async (m) => {
+      const task = await this.lockForChange(m, actor, id, EVENT_ACTIONS[event], version);
+      const before = { status: task.status, dueAt: task.dueAt };
+      this.applyEvent(task, event);
+      await m.getRepository(Task).save(task);
+      await this.audit.record(m, {
+        actor,
+        action: `task.${event}`,
+        entityType: 'task',
+        entityId: task.id,
+        before: { status: before.status },
+        after: { status: task.status },
+      });
+      return { before, task };
+    });
+    await this.afterChange(outcome.task, outcome.before);
+    return this.find(id);
+  }
+
+  /**
+   * Loads a task for a change inside `m`: row-locked, permission checked against its unit, and
+   * its version compared when the caller sent one.
+   */
+  async lockForChange(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    action: Action,
+    version?: number,
+  ): Promise<Task> {
+    const task = await m
+      .getRepository(Task)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
+    await this.authorizer.require(actor, action, { unitId: task.unitId }, { type: 'task', id });
+    if (version !== undefined && version !== task.version) {
+      throw new ConflictError(`任务已被他人修改（当前版本 ${task.version}），请刷新后重试`, {
+        currentVersion: task.version,
+        currentStatus: task.status,
+      });
+    }
+    return task;
+  }
+
+  /** Changes the status in memory; an illegal step becomes a 409 with the current status. */
+  applyEvent(task: Task, event: TaskEvent): void {
+    try {
+      task.status = nextStatus(task.status, event);
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) {
+        throw new ConflictError(error.message, { currentStatus: error.current, event });
+      }
+      throw error;
+    }
+    const now = this.clock.now();
+    if (task.status === 'closed') task.completedAt = now;
+    if (event === 'reopen') task.completedAt = null;
+    // Reminders that fell due while the unit had nothing to do are not sent late.
+    if (awaitsUnit(task.status)) task.remindersPlannedAt = now;
+  }
+
+  /** After a committed change: reminders follow the task's deadline and whether it awaits the unit. */
+  async afterChange(task: Task, before: { status: TaskStatus; dueAt: Date }): Promise<void> {
+    const policy = await this.policyOf(task.itemId);
+    const dueChanged = before.dueAt.getTime() !== task.dueAt.getTime();
+    if (awaitsUnit(before.status) && (dueChanged || !awaitsUnit(task.status))) {
+      await this.reminders.unschedule([{ id: task.id, dueAt: before.dueAt, policy }]);
+    }
+    if (awaitsUnit(task.status) && (dueChanged || !awaitsUnit(before.status))) {
+      await this.reminders.schedule([{ ...task, policy }]);
+    }
+  }
+
+  private async policyOf(itemId: string): Promise<ReminderPolicy | null> {
+    const [row]: { reminder_policy: ReminderPolicy | null }[] = await this.db.query(
+      `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
+      [itemId],
+    );
+    return row?.reminder_policy ?? null;
+  }
+
+  /**
    * Moves a task's deadline (a business date, or an exact instant) and/or marks it done or open
    * again. Reminders follow: a new deadline replaces the old reminders, a finished task has none.
    */
-  async update(id: string, change: TaskChange): Promise<TaskView> {
+  async update(actor: Actor, id: string, change: TaskChange): Promise<TaskView> {
     if (change.dueDate !== undefined && change.dueAt !== undefined) {
       throw new InvalidInputException('dueDate 与 dueAt 只能二选一', [
         { field: 'dueAt', message: '已给出 dueDate 时不能再给 dueAt' },
@@ -156,43 +288,63 @@ export class TasksService {
       newDueAt = t;
     }
 
-    const result = await this.db.transaction(async (m) => {
-      const task = await m
-        .getRepository(Task)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
-      if (change.version !== undefined && change.version !== task.version) {
-        throw new ConflictError(`任务已被他人修改（当前版本 ${task.version}），请刷新后重试`, {
-          currentVersion: task.version,
-        });
-      }
-      const [planRow]: { reminder_policy: ReminderPolicy | null }[] = await m.query(
-        `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
-        [task.itemId],
-      );
-      const policy = planRow?.reminder_policy ?? null;
-      const before = { id: task.id, status: task.status, dueAt: task.dueAt, policy };
-      let changed = false;
+    const outcome = await this.db.transaction(async (m) => {
+      const action: Action =
+        newDueAt !== null ? 'task.assign' : change.status === 'open' ? 'task.reopen' : 'task.close';
+      const task = await this.lockForChange(m, actor, id, action, change.version);
+      const before = { status: task.status, dueAt: task.dueAt, dueDate: task.dueDate };
       if (newDueAt && newDueAt.getTime() !== task.dueAt.getTime()) {
+        await this.authorizer.require(
+          actor,
+          'task.assign',
+          { unitId: task.unitId },
+          { type: 'task', id },
+        );
         task.dueAt = newDueAt;
         task.dueDate = businessDateOf(newDueAt, tz);
         task.remindersPlannedAt = now;
-        changed = true;
       }
-      if (change.status && change.status !== task.status) {
-        task.status = change.status;
-        task.completedAt = change.status === 'done' ? now : null;
-        if (change.status === 'open') task.remindersPlannedAt = now;
-        changed = true;
+      if (change.status === 'done' && task.status !== 'closed') {
+        await this.authorizer.require(
+          actor,
+          'task.close',
+          { unitId: task.unitId },
+          { type: 'task', id },
+        );
+        this.applyEvent(task, 'close');
+      } else if (
+        change.status === 'open' &&
+        (task.status === 'closed' || task.status === 'cancelled')
+      ) {
+        await this.authorizer.require(
+          actor,
+          'task.reopen',
+          { unitId: task.unitId },
+          { type: 'task', id },
+        );
+        this.applyEvent(task, 'reopen');
       }
-      if (changed) await m.getRepository(Task).save(task);
-      return { changed, before, after: { ...task, policy } };
+      const changed =
+        before.status !== task.status || before.dueAt.getTime() !== task.dueAt.getTime();
+      if (changed) {
+        await m.getRepository(Task).save(task);
+        await this.audit.record(m, {
+          actor,
+          action: 'task.update',
+          entityType: 'task',
+          entityId: task.id,
+          before: {
+            status: before.status,
+            dueAt: before.dueAt.toISOString(),
+            dueDate: before.dueDate,
+          },
+          after: { status: task.status, dueAt: task.dueAt.toISOString(), dueDate: task.dueDate },
+        });
+      }
+      return { changed, before, task };
     });
-    if (result.changed) {
-      if (result.before.status === 'open') await this.reminders.unschedule([result.before]);
-      await this.reminders.schedule([result.after]);
-    }
-    return this.get(id);
+    if (outcome.changed) await this.afterChange(outcome.task, outcome.before);
+    return this.find(id);
   }
 
   private view(r: TaskRow): TaskView {
@@ -204,7 +356,7 @@ export class TasksService {
       unit: { id: r.unit_id, name: r.unit_name },
       role: r.role,
       status: r.status,
-      overdue: r.status === 'open' && dueAt.getTime() < this.clock.now().getTime(),
+      overdue: isOverdue(r.status, dueAt, this.clock.now()),
       dueDate: r.due_date,
       dueAt: dueAt.toISOString(),
       completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,

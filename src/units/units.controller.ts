@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { Authorizer } from '../auth/authorizer.service.js';
+import { CurrentActor } from '../auth/auth.guard.js';
+import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
 import type { Unit } from './unit.entity.js';
 import { UnitsService } from './units.service.js';
@@ -36,9 +45,13 @@ export class UpdateUnitDto {
 }
 
 @ApiTags('责任单位')
+@ApiBearerAuth()
 @Controller('units')
 export class UnitsController {
-  constructor(private readonly units: UnitsService) {}
+  constructor(
+    private readonly units: UnitsService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: '责任单位列表' })
@@ -50,10 +63,12 @@ export class UnitsController {
 
   @Patch(':id')
   @ApiOperation({ summary: '设置责任单位的联系邮箱' })
-  update(
+  async update(
+    @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('责任单位')) id: string,
     @Body() body: UpdateUnitDto,
   ): Promise<Unit> {
-    return this.units.setEmail(id, body.email);
+    await this.authorizer.require(actor, 'unit.update');
+    return this.units.setEmail(actor, id, body.email);
   }
 }

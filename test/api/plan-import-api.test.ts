@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { makeDocx } from '../support/docx.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
@@ -17,7 +17,7 @@ const SMALL_PLAN = [
 describe('plan import API', () => {
   let databaseUrl: string;
   let app: TestApp;
-  const api = () => request(app.baseUrl);
+  let api: () => ReturnType<typeof request.agent>;
   const counts = async () =>
     (
       await app.db.query(
@@ -29,6 +29,9 @@ describe('plan import API', () => {
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     app = await startTestApp({ databaseUrl, workers: false });
+    const supervisor = await signIn(app, 'supervisor');
+    const agent = request.agent(app.baseUrl).set('Authorization', supervisor.authorization);
+    api = () => agent;
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
 
@@ -20,11 +20,14 @@ describe('tasks and units API', () => {
   let databaseUrl: string;
   let app: TestApp;
   let tasks: TaskView[];
-  const api = () => request(app.baseUrl);
+  let api: () => ReturnType<typeof request.agent>;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     app = await startTestApp({ databaseUrl, workers: false });
+    const supervisor = await signIn(app, 'supervisor');
+    const agent = request.agent(app.baseUrl).set('Authorization', supervisor.authorization);
+    api = () => agent;
     await api().post('/api/v1/plans/import').attach('file', seedPlan(), SEED_FILE).expect(201);
     const all = await api().get('/api/v1/tasks').query({ pageSize: 200 }).expect(200);
     tasks = all.body.items;
@@ -106,7 +109,7 @@ describe('tasks and units API', () => {
       .expect(200);
     expect(exact.body).toMatchObject({ dueDate: '2099-07-01', dueAt: '2099-07-01T02:30:00.000Z' });
     const done = await api().patch(`/api/v1/tasks/${task.id}`).send({ status: 'done' }).expect(200);
-    expect(done.body.status).toBe('done');
+    expect(done.body.status).toBe('closed');
     expect(done.body.version).toBeGreaterThan(exact.body.version);
   });
 
@@ -142,7 +145,11 @@ describe('tasks and units API', () => {
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     }
     const after = await api().get(`/api/v1/tasks/${task.id}`).expect(200);
-    expect(after.body).toMatchObject({ dueAt: task.dueAt, status: 'open', version: task.version });
+    expect(after.body).toMatchObject({
+      dueAt: task.dueAt,
+      status: 'assigned',
+      version: task.version,
+    });
   });
 
   it('answers 404 for an unknown task id', async () => {

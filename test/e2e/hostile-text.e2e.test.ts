@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
@@ -14,12 +14,15 @@ describe('hostile text in a plan', () => {
   let databaseUrl: string;
   let smtp: TestSmtp;
   let app: TestApp;
-  const api = () => request(app.baseUrl);
+  let api: () => ReturnType<typeof request.agent>;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     smtp = await startSmtp();
     app = await startTestApp({ databaseUrl, smtpUrl: smtp.url });
+    const supervisor = await signIn(app, 'supervisor');
+    const agent = request.agent(app.baseUrl).set('Authorization', supervisor.authorization);
+    api = () => agent;
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { seedPlan, SEED_FILE, sleep } from '../support/seed.js';
 
@@ -12,12 +12,15 @@ describe('mail without an SMTP server', () => {
   let databaseUrl: string;
   let dataDir: string;
   let app: TestApp;
-  const api = () => request(app.baseUrl);
+  let api: () => ReturnType<typeof request.agent>;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'duban-outbox-'));
     app = await startTestApp({ databaseUrl, dataDir });
+    const supervisor = await signIn(app, 'supervisor');
+    const agent = request.agent(app.baseUrl).set('Authorization', supervisor.authorization);
+    api = () => agent;
   });
 
   afterAll(async () => {

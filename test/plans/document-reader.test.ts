@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parsePlanDocument, readPlanDocument } from '../../src/plans/document-reader.js';
@@ -90,6 +91,43 @@ describe('parsePlanDocument', () => {
   it('rejects a zip archive that is not a Word document', async () => {
     const error = await rejection('plan.docx', fixture('not-a-docx.docx'));
     expect(error.message).toMatch(/^无法读取 \.docx 文件：/);
+  });
+
+  it('finds the main document part through the package relationships', async () => {
+    const zip = await JSZip.loadAsync(fixture('small-plan.docx'));
+    const document = await zip.file('word/document.xml')!.async('string');
+    zip.remove('word/document.xml');
+    zip.file('word/document2.xml', document);
+    const rels = await zip.file('_rels/.rels')!.async('string');
+    zip.file(
+      '_rels/.rels',
+      rels.replace('Target="word/document.xml"', 'Target="/word/document2.xml"'),
+    );
+    const moved = await zip.generateAsync({ type: 'nodebuffer' });
+    expect(await parsePlanDocument('plan.docx', moved)).toEqual(
+      await parsePlanDocument('small-plan.docx', fixture('small-plan.docx')),
+    );
+  });
+
+  it('rejects a .docx whose document XML is malformed', async () => {
+    const zip = await JSZip.loadAsync(fixture('small-plan.docx'));
+    const document = await zip.file('word/document.xml')!.async('string');
+    zip.file('word/document.xml', document.replace('</w:body>', ''));
+    const error = await rejection('plan.docx', await zip.generateAsync({ type: 'nodebuffer' }));
+    expect(error.message).toBe('无法读取 .docx 文件：文件已损坏或不是有效的 .docx 文件');
+  });
+
+  it('rejects a zip archive without a Word document body, saying so', async () => {
+    const error = await rejection('plan.docx', fixture('not-a-docx.docx'));
+    expect(error.message).toBe(
+      '无法读取 .docx 文件：压缩包中没有 Word 文档正文（word/document.xml），不是有效的 .docx 文件',
+    );
+  });
+
+  it('rejects a truncated .docx as damaged', async () => {
+    const docx = fixture('small-plan.docx');
+    const error = await rejection('plan.docx', docx.subarray(0, docx.length - 40));
+    expect(error.message).toBe('无法读取 .docx 文件：文件已损坏或不是有效的 .docx 文件');
   });
 
   it('rejects a .docx whose content is not a zip archive', async () => {

@@ -5,6 +5,7 @@ import {
   dist,
   freePort,
   startProcess,
+  login,
   waitForHttp,
   waitForOutput,
   type RunningProcess,
@@ -32,6 +33,8 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
       SMTP_URL: smtp.url,
       PORT: String(port),
       QUEUE_PREFIX: uniquePrefix(),
+      ADMIN_EMAIL: 'admin@example.org',
+      ADMIN_PASSWORD: 'admin-password-1',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     });
     base = `http://127.0.0.1:${port}/api/v1`;
@@ -50,22 +53,41 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     const health = (await (await fetch(`${base}/health`)).json()) as { queue: unknown };
     expect(health.queue).toMatchObject({ status: 'up', backend });
 
+    const admin = await login(base, 'admin@example.org', 'admin-password-1');
+    const created = await fetch(`${base}/users`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        email: 'dds@example.org',
+        name: '督导室',
+        role: 'supervisor',
+        password: 'supervisor-pass-1',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const supervisor = await login(base, 'dds@example.org', 'supervisor-pass-1');
     const form = new FormData();
     form.append('file', new Blob([seedPlan()]), SEED_FILE);
-    const imported = await fetch(`${base}/plans/import`, { method: 'POST', body: form });
+    const imported = await fetch(`${base}/plans/import`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: supervisor.authorization },
+    });
     expect(imported.status).toBe(201);
     const { planId } = (await imported.json()) as { planId: string };
 
     const json = (method: string, body: unknown) => ({
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: supervisor,
       body: JSON.stringify(body),
     });
     expect(
       (await fetch(`${base}/plans/${planId}/policy`, json('PUT', { offsets: ['-PT3S'] }))).status,
     ).toBe(200);
     const tasks = (await (
-      await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`)
+      await fetch(`${base}/tasks?planId=${planId}&unit=${encodeURIComponent('语委办')}`, {
+        headers: supervisor,
+      })
     ).json()) as {
       items: { id: string; item: { number: number }; unit: { id: string } }[];
     };

@@ -7,6 +7,7 @@ import {
   cleanEnv,
   dist,
   freePort,
+  login,
   runProcess,
   startProcess,
   waitForHttp,
@@ -30,6 +31,8 @@ describe('npm start on the embedded database', () => {
       PORT: String(port),
       EMBEDDED_PG_PORT: String(await freePort()),
       RECONCILE_INTERVAL_SECONDS: '0',
+      ADMIN_EMAIL: 'admin@example.org',
+      ADMIN_PASSWORD: 'admin-password-1',
     });
     base = `http://127.0.0.1:${port}/api/v1`;
   });
@@ -47,7 +50,9 @@ describe('npm start on the embedded database', () => {
       database: { status: 'up' },
       queue: { status: 'up', backend: 'postgres' },
     });
-    const plans = (await (await fetch(`${base}/plans`)).json()) as PlanList;
+    const headers = await login(base, 'admin@example.org', 'admin-password-1');
+    expect((await fetch(`${base}/plans`)).status).toBe(401);
+    const plans = (await (await fetch(`${base}/plans`, { headers })).json()) as PlanList;
     expect(plans.items.map((p: { title: string }) => p.title)).toEqual([
       '虹口区教育局2022年工作要点',
     ]);
@@ -62,7 +67,7 @@ describe('npm start on the embedded database', () => {
 
     const second = startProcess(dist('src', 'combined.js'), [], env);
     await waitForHttp(`${base}/health`, second);
-    const again = (await (await fetch(`${base}/plans`)).json()) as PlanList;
+    const again = (await (await fetch(`${base}/plans`, { headers })).json()) as PlanList;
     expect(again.total).toBe(1);
     expect(again.items[0].id).toBe(plans.items[0].id);
     second.child.kill('SIGINT');

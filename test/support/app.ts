@@ -10,6 +10,8 @@ import { Clock } from '../../src/common/clock.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { configureHttp } from '../../src/runtime.js';
 import { WorkerModule } from '../../workers/worker.module.js';
+import type { Role } from '../../src/auth/permissions.js';
+import { UsersService } from '../../src/users/users.service.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -63,4 +65,30 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, baseUrl, db: app.get(DataSource), config, close: () => app.close() };
+}
+
+let userCounter = 0;
+
+/**
+ * Creates a user with `role` (in the unit named `unitName` for unit roles) and signs in through
+ * the API; returns the Authorization header value.
+ */
+export async function signIn(
+  app: TestApp,
+  role: Role,
+  unitName?: string,
+): Promise<{ authorization: string; userId: string; email: string }> {
+  const email = `${role}-${++userCounter}-${randomBytes(3).toString('hex')}@example.org`;
+  const password = 'correct-horse-battery';
+  const user = await app.app
+    .get(UsersService)
+    .create(null, { email, name: `${role} ${userCounter}`, role, unitName, password });
+  const res = await fetch(`${app.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}`, userId: user.id, email };
 }

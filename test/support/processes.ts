@@ -96,3 +96,19 @@ export async function waitForOutput(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Signs in through the HTTP API; returns headers for authenticated JSON requests. */
+export async function login(
+  base: string,
+  email: string,
+  password: string,
+): Promise<Record<string, string>> {
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+}
