@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { runMigrations } from '../../src/database/data-source.js';
 
-export const TEMPLATE_DB = 'duban_test_template';
+function run(): string {
+  const id = process.env.DUBAN_TEST_RUN;
+  if (!id) throw new Error('test run not prepared (globalSetup did not run)');
+  return id;
+}
 
 export async function withDatabase<T>(
   url: string,
@@ -26,12 +30,12 @@ function serverUrl(): string {
 /** A fresh, migrated database cloned from the template; dropped by `dropDatabase`. */
 export async function createTestDatabase(): Promise<string> {
   const template = new URL(serverUrl());
-  template.pathname = `/${TEMPLATE_DB}`;
+  template.pathname = `/${run()}_template`;
   // Cheap when the template is already current: the first file of a run migrates it.
   await runMigrations(template.toString());
-  const name = `duban_test_${randomBytes(6).toString('hex')}`;
+  const name = `${run()}_${randomBytes(6).toString('hex')}`;
   await withDatabase(serverUrl(), (c) =>
-    c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`),
+    c.query(`CREATE DATABASE "${name}" TEMPLATE "${run()}_template"`),
   );
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;

