@@ -15,16 +15,27 @@ import { Clock } from './common/clock.js';
 import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './common/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { ExtensionsController } from './extensions/extensions.controller.js';
+import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
+import { MilestoneRemindersService } from './milestones/milestone-reminders.service.js';
+import { MilestonesController } from './milestones/milestones.controller.js';
+import { MilestonesService } from './milestones/milestones.service.js';
+import { ProgressController } from './milestones/progress.controller.js';
+import { ProgressService } from './milestones/progress.service.js';
 import { MailerService } from './notifications/mailer.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { NotificationsService } from './notifications/notifications.service.js';
+import { NudgesController } from './nudges/nudges.controller.js';
+import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
 import { createQueueBackend } from './queue/queue-backend.js';
 import { ReminderDeliveryService } from './reminders/reminder-delivery.service.js';
 import { RemindersService } from './reminders/reminders.service.js';
+import { SubmissionsController } from './submissions/submissions.controller.js';
+import { SubmissionsService } from './submissions/submissions.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
@@ -51,6 +62,12 @@ const SERVICES = [
   PlansService,
   TasksService,
   UnitsService,
+  SubmissionsService,
+  ExtensionsService,
+  NudgesService,
+  MilestonesService,
+  MilestoneRemindersService,
+  ProgressService,
 ];
 
 /** Everything a Duban process shares; controllers only where the HTTP API runs. */
@@ -75,6 +92,11 @@ export class AppModule {
             UnitsController,
             AuditController,
             NotificationsController,
+            SubmissionsController,
+            ExtensionsController,
+            NudgesController,
+            MilestonesController,
+            ProgressController,
           ]
         : [],
       providers: [

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG } from '../src/common/tokens.js';
 import type { AppConfig } from '../src/config/config.js';
+import { MilestoneRemindersService } from '../src/milestones/milestone-reminders.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { RemindersService } from '../src/reminders/reminders.service.js';
 
@@ -17,6 +18,7 @@ export class Reconciler implements OnApplicationBootstrap {
   constructor(
     private readonly reminders: RemindersService,
     private readonly notifications: NotificationsService,
+    private readonly milestoneReminders: MilestoneRemindersService,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -34,6 +36,7 @@ export class Reconciler implements OnApplicationBootstrap {
     // Never two passes at once in one process.
     this.running ??= Promise.all([
       this.reminders.reconcile(),
+      this.milestoneReminders.reconcile(),
       this.notifications.redispatchPending(),
     ])
       .catch((error: unknown) =>

@@ -15,6 +15,7 @@ import {
   QueueName,
 } from '../src/queue/job-registry.js';
 import type { QueueBackend } from '../src/queue/queue-backend.js';
+import { MilestoneRemindersService } from '../src/milestones/milestone-reminders.service.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { ReminderProcessor } from './reminder.processor.js';
 
@@ -33,9 +34,13 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     reminders: ReminderProcessor,
     notifications: NotificationsService,
+    milestoneReminders: MilestoneRemindersService,
   ) {
     this.handlers = {
       'reminder.send': (data) => reminders.process(data),
+      'milestone.reminder.send': async (data) => {
+        await milestoneReminders.deliver(data);
+      },
       'notification.send': async (data) => {
         await notifications.deliver(data.notificationId);
       },

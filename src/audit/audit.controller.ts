@@ -10,14 +10,14 @@ import { AuditService } from './audit.service.js';
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: '对象类型，如 task、submission、user' })
   @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @IsString({ message: '须为字符串' })
+  @MaxLength(50, { message: '不超过 50 个字符' })
   entityType?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsString({ message: '须为字符串' })
+  @MaxLength(100, { message: '不超过 100 个字符' })
   entityId?: string;
 
   @ApiPropertyOptional()

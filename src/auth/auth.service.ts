@@ -82,28 +82,36 @@ export class AuthService implements OnModuleInit {
     ip: string | null,
   ): Promise<{ accessToken: string; expiresIn: number; user: Actor }> {
     const normalized = email.trim().toLowerCase();
-    const [{ failures }]: { failures: number }[] = await this.db.query(
-      `SELECT count(*)::int AS failures FROM login_attempts
-        WHERE NOT succeeded AND at > now() - make_interval(mins => $3)
-          AND (lower(email) = $1 OR ($2::text IS NOT NULL AND ip = $2 AND $2 <> ''))`,
-      [normalized, ip, LOGIN_WINDOW_MINUTES],
-    );
-    if (failures >= LOGIN_MAX_FAILURES) throw new TooManyAttemptsError(LOGIN_WINDOW_MINUTES);
+    // One attempt per account at a time: otherwise parallel guesses would all pass the count
+    // before any of them is recorded, and the limit would not limit.
+    const { user, ok } = await this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:login'), hashtext($1))`, [
+        normalized,
+      ]);
+      const [{ failures }]: { failures: number }[] = await m.query(
+        `SELECT count(*)::int AS failures FROM login_attempts
+          WHERE NOT succeeded AND at > now() - make_interval(mins => $3)
+            AND (lower(email) = $1 OR ($2::text IS NOT NULL AND ip = $2 AND $2 <> ''))`,
+        [normalized, ip, LOGIN_WINDOW_MINUTES],
+      );
+      if (failures >= LOGIN_MAX_FAILURES) throw new TooManyAttemptsError(LOGIN_WINDOW_MINUTES);
 
-    const [user]: UserRow[] = await this.db.query(
-      `SELECT id, email, name, role, unit_id, active, password_hash FROM users WHERE lower(email) = $1`,
-      [normalized],
-    );
-    const hash = user?.password_hash ?? (await DUMMY_HASH);
-    const ok =
-      (await argon2.verify(hash, password).catch(() => false)) &&
-      !!user?.password_hash &&
-      user.active;
-    await this.db.query(`INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)`, [
-      normalized,
-      ip,
-      ok,
-    ]);
+      const [found]: UserRow[] = await m.query(
+        `SELECT id, email, name, role, unit_id, active, password_hash FROM users WHERE lower(email) = $1`,
+        [normalized],
+      );
+      const hash = found?.password_hash ?? (await DUMMY_HASH);
+      const verified =
+        (await argon2.verify(hash, password).catch(() => false)) &&
+        !!found?.password_hash &&
+        found.active;
+      await m.query(`INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)`, [
+        normalized,
+        ip,
+        verified,
+      ]);
+      return { user: found, ok: verified };
+    });
     if (!ok || !user) {
       await this.audit.record(null, {
         actor: null,
@@ -134,7 +142,8 @@ export class AuthService implements OnModuleInit {
   async authenticate(bearer: string): Promise<Actor> {
     let userId: string;
     if (bearer.startsWith(API_TOKEN_PREFIX)) {
-      const [token]: { user_id: string }[] = await this.db.query(
+      // TypeORM answers an UPDATE with [rows, affected count], not with the rows alone.
+      const [[token]]: [{ user_id: string }[], number] = await this.db.query(
         `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id`,
         [sha256(bearer)],
       );
@@ -182,7 +191,7 @@ export class AuthService implements OnModuleInit {
 
   async revokeApiToken(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rows: unknown[] = await m.query(
+      const [rows]: [unknown[], number] = await m.query(
         `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
         [id, actor.userId, this.clock.now()],
       );

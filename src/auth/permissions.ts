@@ -41,6 +41,7 @@ export const ACTIONS = [
   'submission.decide',
   'milestone.read',
   'milestone.manage',
+  'milestone.complete',
   'extension.read',
   'extension.request',
   'extension.decide',
@@ -97,6 +98,8 @@ const RULES: Record<Action, Rule> = {
   'milestone.read': readTask,
   'milestone.manage': (actor, target) =>
     actor.role === 'supervisor' || (actor.role === 'unit_head' && ownUnit(actor, target)),
+  /** Marking a milestone done (or open again): the unit's own people, or a supervisor. */
+  'milestone.complete': (actor, target) => actor.role === 'supervisor' || ownUnit(actor, target),
   'extension.read': readTask,
   'extension.request': ownUnit,
   'extension.decide': supervisor,

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HttpException, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
+import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { runMigrations } from '../database/data-source.js';
 import { parsePlanDocument } from '../plans/document-reader.js';
 import { PlanParseError, type ParsedPlan } from '../plans/plan-document.js';
 import { PlansService } from '../plans/plans.service.js';
 import { prepareDatabase } from '../runtime.js';
+import { MIN_PASSWORD_LENGTH, UsersService } from '../users/users.service.js';
 import { StderrLogger } from './stderr-logger.js';
 
 /** Bad input (unreadable file, not a plan, invalid option): exit code 2 with a one-line reason. */
@@ -20,6 +23,9 @@ const HELP = `用法：duban <命令> [参数]
 命令：
   plan:parse <文件> [--json]   解析工作要点文档（.txt / .docx），不写数据库；--json 输出 JSON
   plan:import <文件>           解析并导入（同一文档重复导入不做任何更改）
+  user:create --email <邮箱> --name <姓名> --role <角色> [--unit <责任单位>] [--password <密码>]
+                               创建用户；角色为 ${ROLES.join('、')}；
+                               科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次
   migration:run                执行数据库迁移
   help                         显示本帮助
 
@@ -96,6 +102,81 @@ async function importCommand(config: AppConfig, args: string[]): Promise<void> {
   }
 }
 
+const USER_OPTIONS = ['email', 'name', 'role', 'unit', 'password'] as const;
+type UserOption = (typeof USER_OPTIONS)[number];
+
+/** `--name value` or `--name=value`, each option once. */
+function parseOptions(args: string[]): Partial<Record<UserOption, string>> {
+  const options: Partial<Record<UserOption, string>> = {};
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(args[i]);
+    if (!match) throw new UsageError(`多余的参数：${args[i]}`);
+    const name = match[1] as UserOption;
+    if (!USER_OPTIONS.includes(name)) throw new UsageError(`未知选项：--${match[1]}`);
+    if (options[name] !== undefined) throw new UsageError(`选项 --${name} 只能给一次`);
+    const value = match[2] ?? args[++i];
+    if (value === undefined || (match[2] === undefined && value.startsWith('--'))) {
+      throw new UsageError(`选项 --${name} 缺少取值`);
+    }
+    options[name] = value;
+  }
+  return options;
+}
+
+async function userCreateCommand(config: AppConfig, args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  for (const name of ['email', 'name', 'role'] as const) {
+    if (!options[name]?.trim()) {
+      throw new UsageError(
+        `缺少 --${name}，例如：duban user:create --email a@example.org --name 张三 --role unit_member --unit 宣传科`,
+      );
+    }
+  }
+  const role = options.role!.trim();
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new UsageError(`角色“${role}”无效，须为 ${ROLES.join('、')} 之一`);
+  }
+  if (options.password !== undefined && options.password.length < MIN_PASSWORD_LENGTH) {
+    throw new UsageError(`密码至少 ${MIN_PASSWORD_LENGTH} 位`);
+  }
+  const password = options.password ?? randomBytes(12).toString('base64url');
+  const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
+  Logger.overrideLogger(logger);
+  const database = await prepareDatabase(config);
+  try {
+    const app = await NestFactory.createApplicationContext(
+      AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
+      { logger },
+    );
+    try {
+      const user = await app.get(UsersService).create(null, {
+        email: options.email!,
+        name: options.name!,
+        role: role as Role,
+        unitName: options.unit?.trim() || null,
+        password,
+      });
+      const unit = options.unit?.trim() ? `，${options.unit.trim()}` : '';
+      process.stdout.write(
+        `已创建用户 ${user.name} <${user.email}>（${ROLE_LABELS[user.role]}${unit}）\n`,
+      );
+      if (options.password === undefined) {
+        process.stdout.write(`初始密码（只显示这一次，请妥善转交）：${password}\n`);
+      }
+    } catch (error) {
+      if (error instanceof HttpException && error.getStatus() < 500) {
+        const body = error.getResponse() as { message?: string };
+        throw new UsageError(body.message ?? error.message);
+      }
+      throw error;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
 async function migrateCommand(config: AppConfig): Promise<void> {
   const database = await prepareDatabase({ ...config });
   try {
@@ -115,6 +196,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'plan:import':
         await importCommand(loadConfig(), args);
+        return 0;
+      case 'user:create':
+        await userCreateCommand(loadConfig(), args);
         return 0;
       case 'migration:run':
         await migrateCommand(loadConfig());

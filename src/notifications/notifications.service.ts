@@ -199,7 +199,8 @@ export class NotificationsService {
 
   /** Marks one of the caller's own inbox entries read; anyone else's is "not found". */
   async markRead(actor: Actor, id: string): Promise<void> {
-    const rows: unknown[] = await this.db.query(
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE notifications SET read_at = coalesce(read_at, now())
         WHERE id = $1 AND user_id = $2 AND channel = 'inbox' RETURNING id`,
       [id, actor.userId],

@@ -9,6 +9,7 @@ import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { MilestoneRemindersService } from '../milestones/milestone-reminders.service.js';
 import { RemindersService, type SchedulableTask } from '../reminders/reminders.service.js';
 import {
   parseReminderPolicy,
@@ -43,6 +44,7 @@ export class PlansService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly reminders: RemindersService,
+    private readonly milestoneReminders: MilestoneRemindersService,
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -274,7 +276,7 @@ export class PlansService {
       throw error;
     }
     const now = this.clock.now();
-    const { before, after } = await this.db.transaction(async (m) => {
+    const { before, after, previous } = await this.db.transaction(async (m) => {
       const plan = await m
         .getRepository(Plan)
         .findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
@@ -309,10 +311,11 @@ export class PlansService {
           remindersPlannedAt: now,
           policy: p,
         }));
-      return { before: mk(previous), after: mk(policy) };
+      return { before: mk(previous), after: mk(policy), previous };
     });
     await this.reminders.unschedule(before);
     await this.reminders.schedule(after);
+    await this.milestoneReminders.replan(planId, previous, policy);
     return policy;
   }
 }

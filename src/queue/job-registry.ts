@@ -19,6 +19,16 @@ export interface JobPayloads {
     /** The task deadline the reminder was computed for (ISO); a moved deadline makes it stale. */
     dueAt: string;
   };
+  /** Deliver one reminder of one milestone (节点), if it is still due. */
+  'milestone.reminder.send': {
+    milestoneId: string;
+    /** The policy offset this reminder was computed from, e.g. "-P1D". */
+    offset: string;
+    /** When the reminder is due (ISO). */
+    fireAt: string;
+    /** The milestone deadline the reminder was computed for (ISO); a moved date makes it stale. */
+    dueAt: string;
+  };
   /** Deliver one queued (outbox) e-mail notification row. */
   'notification.send': {
     notificationId: string;
@@ -29,6 +39,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'reminder.send': QueueName.Reminders,
+  'milestone.reminder.send': QueueName.Reminders,
   'notification.send': QueueName.Notifications,
 };
 

@@ -82,30 +82,45 @@ export class UsersService {
       ]);
     }
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.db.transaction(async (m) => {
-      const [exists]: unknown[] = await m.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [
-        email,
-      ]);
-      if (exists) throw new ConflictError(`邮箱 ${email} 已被使用`);
-      const user = await m.getRepository(User).save(
-        m.getRepository(User).create({
+    return this.insert(
+      actor,
+      { email, name: input.name.trim(), role: input.role, unitId },
+      passwordHash,
+    );
+  }
+
+  private async insert(
+    actor: Actor | null,
+    fields: { email: string; name: string; role: Role; unitId: string | null },
+    passwordHash: string | null,
+  ): Promise<User> {
+    const { email, unitId } = fields;
+    try {
+      return await this.db.transaction(async (m) => {
+        const [exists]: unknown[] = await m.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [
           email,
-          name: input.name.trim(),
-          role: input.role,
-          unitId,
-          passwordHash,
-          active: true,
-        }),
-      );
-      await this.audit.record(m, {
-        actor,
-        action: 'user.create',
-        entityType: 'user',
-        entityId: user.id,
-        after: { email, name: user.name, role: user.role, unitId },
+        ]);
+        if (exists) throw new ConflictError(`邮箱 ${email} 已被使用`);
+        const user = await m
+          .getRepository(User)
+          .save(m.getRepository(User).create({ ...fields, passwordHash, active: true }));
+        await this.audit.record(m, {
+          actor,
+          action: 'user.create',
+          entityType: 'user',
+          entityId: user.id,
+          after: { email, name: user.name, role: user.role, unitId },
+        });
+        return user;
       });
-      return user;
-    });
+    } catch (error) {
+      // Two requests for the same address at once: the unique index decides, the loser gets 409.
+      const driverError = error as { code?: string; constraint?: string };
+      if (driverError.code === '23505' && driverError.constraint === 'users_email_key') {
+        throw new ConflictError(`邮箱 ${email} 已被使用`);
+      }
+      throw error;
+    }
   }
 
   async list(

@@ -1,0 +1,349 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { Authorizer } from '../auth/authorizer.service.js';
+import type { Action, Actor } from '../auth/permissions.js';
+import { Clock } from '../common/clock.js';
+import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
+import { APP_CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import type { ReminderPolicy } from '../reminders/reminder-policy.js';
+import type { Task } from '../tasks/task.entity.js';
+import { isOpen, STATUS_LABELS } from '../tasks/task-state.js';
+import { TasksService, type Page } from '../tasks/tasks.service.js';
+import { MilestoneRemindersService } from './milestone-reminders.service.js';
+import { type Checked, checkTitle, resolveMilestoneDate } from './milestone-rules.js';
+
+export interface MilestoneView {
+  id: string;
+  taskId: string;
+  title: string;
+  dueDate: string;
+  dueAt: string;
+  done: boolean;
+  doneAt: string | null;
+  /** Not done and past its date; derived, never stored. */
+  overdue: boolean;
+  createdAt: string;
+}
+
+export interface NewMilestone {
+  title: string;
+  dueDate?: string;
+  dueAt?: string;
+}
+
+export interface MilestoneChange {
+  title?: string;
+  dueDate?: string;
+  dueAt?: string;
+  done?: boolean;
+}
+
+interface MilestoneRow {
+  id: string;
+  task_id: string;
+  title: string;
+  due_date: string;
+  due_at: Date;
+  reminders_planned_at: Date;
+  done_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = `id, task_id, title, to_char(due_date, 'YYYY-MM-DD') AS due_date, due_at,
+  reminders_planned_at, done_at, created_at`;
+
+/** The reminder-relevant state of a milestone before and after a change. */
+interface ReminderState {
+  open: boolean;
+  dueAt: Date;
+}
+
+function valid<T>(checked: Checked<T>): T {
+  if (checked.ok) return checked.value;
+  throw new InvalidInputException(checked.refusal.message, [checked.refusal]);
+}
+
+/**
+ * Milestones (节点) inside a task: dated checkpoints with their own reminders. Each change and its
+ * audit entry commit together; reminders are rescheduled after commit.
+ */
+@Injectable()
+export class MilestonesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tasks: TasksService,
+    private readonly reminders: MilestoneRemindersService,
+    private readonly audit: AuditService,
+    private readonly authorizer: Authorizer,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(
+    actor: Actor,
+    taskId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<MilestoneView>> {
+    const [task]: { unit_id: string }[] = await this.db.query(
+      `SELECT unit_id FROM tasks WHERE id = $1`,
+      [taskId],
+    );
+    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    await this.authorizer.require(
+      actor,
+      'milestone.read',
+      { unitId: task.unit_id },
+      { type: 'task', id: taskId },
+    );
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total FROM milestones WHERE task_id = $1`,
+      [taskId],
+    );
+    const rows: MilestoneRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM milestones WHERE task_id = $1
+        ORDER BY due_at, created_at, id LIMIT $2 OFFSET $3`,
+      [taskId, pageSize, (page - 1) * pageSize],
+    );
+    return { items: rows.map((r) => this.view(r)), total, page, pageSize };
+  }
+
+  async create(actor: Actor, taskId: string, input: NewMilestone): Promise<MilestoneView> {
+    const title = valid(checkTitle(input.title));
+    const outcome = await this.db.transaction(async (m) => {
+      const task = await this.tasks.lockForChange(m, actor, taskId, 'milestone.manage');
+      this.requireOpen(task, '添加节点');
+      const now = this.clock.now();
+      const date = valid(
+        resolveMilestoneDate(
+          { dueDate: input.dueDate, dueAt: input.dueAt },
+          task,
+          now,
+          this.config.businessTz,
+        ),
+      );
+      const [row]: MilestoneRow[] = await m.query(
+        `INSERT INTO milestones (task_id, title, due_date, due_at, reminders_planned_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING ${COLUMNS}`,
+        [taskId, title, date.dueDate, date.dueAt, now],
+      );
+      await this.audit.record(m, {
+        actor,
+        action: 'milestone.create',
+        entityType: 'milestone',
+        entityId: row.id,
+        after: this.snapshot(row),
+      });
+      return { row, task };
+    });
+    await this.afterChange(
+      outcome.row,
+      outcome.task,
+      null,
+      this.reminderState(outcome.row, outcome.task),
+    );
+    return this.view(outcome.row);
+  }
+
+  async update(actor: Actor, id: string, change: MilestoneChange): Promise<MilestoneView> {
+    const title = change.title !== undefined ? valid(checkTitle(change.title)) : undefined;
+    const redates = change.dueDate !== undefined || change.dueAt !== undefined;
+    const outcome = await this.db.transaction(async (m) => {
+      const [ref]: { task_id: string }[] = await m.query(
+        `SELECT task_id FROM milestones WHERE id = $1`,
+        [id],
+      );
+      if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
+      // Editing the milestone needs 'milestone.manage'; marking it done or open, 'milestone.complete'.
+      const edits = title !== undefined || redates;
+      const first: Action = edits ? 'milestone.manage' : 'milestone.complete';
+      const task = await this.tasks.lockForChange(m, actor, ref.task_id, first);
+      if (edits && change.done !== undefined) {
+        await this.authorizer.require(
+          actor,
+          'milestone.complete',
+          { unitId: task.unitId },
+          { type: 'milestone', id },
+        );
+      }
+      const before = await this.lockMilestone(m, id);
+      const now = this.clock.now();
+      const after: MilestoneRow = { ...before };
+      if (title !== undefined) after.title = title;
+      if (redates) {
+        this.requireOpen(task, '修改节点日期');
+        const date = valid(
+          resolveMilestoneDate(
+            { dueDate: change.dueDate, dueAt: change.dueAt },
+            task,
+            now,
+            this.config.businessTz,
+          ),
+        );
+        if (date.dueAt.getTime() !== new Date(before.due_at).getTime()) {
+          after.due_at = date.dueAt;
+          after.reminders_planned_at = now;
+        }
+        after.due_date = date.dueDate;
+      }
+      if (change.done === true && before.done_at === null) after.done_at = now;
+      if (change.done === false && before.done_at !== null) {
+        after.done_at = null;
+        // Reminders that fell due while the milestone was done are not sent late.
+        after.reminders_planned_at = now;
+      }
+      const changed =
+        after.title !== before.title ||
+        after.due_date !== before.due_date ||
+        new Date(after.due_at).getTime() !== new Date(before.due_at).getTime() ||
+        (after.done_at === null) !== (before.done_at === null);
+      if (!changed) return { before, after: before, task, changed };
+      // TypeORM answers an UPDATE with [rows, affected count].
+      const [[saved]]: [MilestoneRow[], number] = await m.query(
+        `UPDATE milestones SET title = $2, due_date = $3, due_at = $4, reminders_planned_at = $5,
+                done_at = $6 WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, after.title, after.due_date, after.due_at, after.reminders_planned_at, after.done_at],
+      );
+      const doneChanged = (after.done_at === null) !== (before.done_at === null);
+      const action =
+        doneChanged && !edits
+          ? after.done_at
+            ? 'milestone.complete'
+            : 'milestone.reopen'
+          : 'milestone.update';
+      await this.audit.record(m, {
+        actor,
+        action,
+        entityType: 'milestone',
+        entityId: id,
+        before: this.snapshot(before),
+        after: this.snapshot(saved),
+      });
+      return { before, after: saved, task, changed };
+    });
+    if (outcome.changed) {
+      await this.afterChange(
+        outcome.after,
+        outcome.task,
+        this.reminderState(outcome.before, outcome.task),
+        this.reminderState(outcome.after, outcome.task),
+      );
+    }
+    return this.view(outcome.after);
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    const outcome = await this.db.transaction(async (m) => {
+      const [ref]: { task_id: string }[] = await m.query(
+        `SELECT task_id FROM milestones WHERE id = $1`,
+        [id],
+      );
+      if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
+      // Deleting is the supervision office's call (the same rule as setting task deadlines).
+      const task = await this.tasks.lockForChange(m, actor, ref.task_id, 'task.assign');
+      const before = await this.lockMilestone(m, id);
+      await m.query(`DELETE FROM milestones WHERE id = $1`, [id]);
+      await this.audit.record(m, {
+        actor,
+        action: 'milestone.delete',
+        entityType: 'milestone',
+        entityId: id,
+        before: this.snapshot(before),
+      });
+      return { before, task };
+    });
+    await this.afterChange(
+      outcome.before,
+      outcome.task,
+      this.reminderState(outcome.before, outcome.task),
+      null,
+    );
+  }
+
+  private async lockMilestone(m: EntityManager, id: string): Promise<MilestoneRow> {
+    const [row]: MilestoneRow[] = await m.query(
+      `SELECT ${COLUMNS} FROM milestones WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!row) throw new NotFoundError(`节点 ${id} 不存在`);
+    return row;
+  }
+
+  private requireOpen(task: Task, what: string): void {
+    if (isOpen(task.status)) return;
+    throw new ConflictError(`任务当前状态为“${STATUS_LABELS[task.status]}”，不能${what}`, {
+      currentStatus: task.status,
+    });
+  }
+
+  /** Reminders exist for an open milestone of an open task (the processor checks the rest). */
+  private reminderState(row: MilestoneRow, task: Task): ReminderState {
+    return { open: row.done_at === null && isOpen(task.status), dueAt: new Date(row.due_at) };
+  }
+
+  /** After a committed change: the old reminders go, the new ones are queued. */
+  private async afterChange(
+    row: MilestoneRow,
+    task: Task,
+    before: ReminderState | null,
+    after: ReminderState | null,
+  ): Promise<void> {
+    const same =
+      before !== null &&
+      after !== null &&
+      before.open === after.open &&
+      before.dueAt.getTime() === after.dueAt.getTime();
+    if (same) return;
+    const policy = await this.policyOf(task.itemId);
+    if (before?.open) {
+      await this.reminders.unschedule([{ id: row.id, dueAt: before.dueAt, policy }]);
+    }
+    if (after?.open) {
+      await this.reminders.schedule([
+        {
+          id: row.id,
+          taskId: task.id,
+          dueAt: after.dueAt,
+          remindersPlannedAt: new Date(row.reminders_planned_at),
+          policy,
+        },
+      ]);
+    }
+  }
+
+  private async policyOf(itemId: string): Promise<ReminderPolicy | null> {
+    const [row]: { reminder_policy: ReminderPolicy | null }[] = await this.db.query(
+      `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
+      [itemId],
+    );
+    return row?.reminder_policy ?? null;
+  }
+
+  private snapshot(row: MilestoneRow) {
+    return {
+      taskId: row.task_id,
+      title: row.title,
+      dueDate: row.due_date,
+      dueAt: new Date(row.due_at).toISOString(),
+      doneAt: row.done_at ? new Date(row.done_at).toISOString() : null,
+    };
+  }
+
+  private view(row: MilestoneRow): MilestoneView {
+    const dueAt = new Date(row.due_at);
+    return {
+      id: row.id,
+      taskId: row.task_id,
+      title: row.title,
+      dueDate: row.due_date,
+      dueAt: dueAt.toISOString(),
+      done: row.done_at !== null,
+      doneAt: row.done_at ? new Date(row.done_at).toISOString() : null,
+      overdue: row.done_at === null && dueAt.getTime() < this.clock.now().getTime(),
+      createdAt: new Date(row.created_at).toISOString(),
+    };
+  }
+}

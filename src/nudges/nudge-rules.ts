@@ -1,0 +1,80 @@
+/**
+ * Nudges (催办) as pure rules: how often a task may be nudged, and the mail its unit receives.
+ * No Nest, no database.
+ */
+import { html } from '../common/html.js';
+import { STATUS_LABELS, type TaskStatus } from '../tasks/task-state.js';
+
+/** At most one nudge per task in this window. */
+export const NUDGE_INTERVAL_MS = 10 * 60 * 1000;
+export const NOTE_MAX_LENGTH = 1000;
+
+/** Milliseconds until the task may be nudged again; 0 when it may be nudged now. */
+export function nudgeWaitMs(lastNudgeAt: Date | null, now: Date): number {
+  if (!lastNudgeAt) return 0;
+  return Math.max(0, lastNudgeAt.getTime() + NUDGE_INTERVAL_MS - now.getTime());
+}
+
+/** "请 N 分钟后再试" rounded up to whole minutes (at least 1). */
+export function waitMessage(waitMs: number): string {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return `该任务 ${NUDGE_INTERVAL_MS / 60_000} 分钟内已催办过，请 ${minutes} 分钟后再试`;
+}
+
+export interface NudgeMailInput {
+  planTitle: string;
+  itemNumber: number;
+  itemTitle: string;
+  unitName: string;
+  role: 'lead' | 'co';
+  status: TaskStatus;
+  /** Deadline as mail shows it. */
+  deadline: string;
+  overdue: boolean;
+  note: string | null;
+  nudgedBy: string;
+}
+
+export interface ComposedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const FOOTER = '—— 督办系统（本邮件由系统自动发送）';
+
+/** The reminder a supervisor sends at once. Every value is escaped in the HTML part. */
+export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
+  const role = input.role === 'lead' ? '牵头' : '配合';
+  const state = input.overdue ? '已逾期' : '尚未到期';
+  const subject = `【催办】第${input.itemNumber}项“${input.itemTitle}”请抓紧办理（截止 ${input.deadline}${input.overdue ? '，已逾期' : ''}）`;
+  const text = [
+    `${input.unitName}：`,
+    '',
+    `督导室对《${input.planTitle}》第${input.itemNumber}项（贵单位${role}）进行催办，请抓紧办理并及时报送进展：`,
+    `  ${input.itemTitle}`,
+    '',
+    `截止时间：${input.deadline}（${state}）`,
+    `当前状态：${STATUS_LABELS[input.status]}`,
+    ...(input.note ? [`督导室留言：${input.note}`] : []),
+    `催办人：${input.nudgedBy}`,
+    '',
+    FOOTER,
+  ].join('\n');
+  const noteHtml = input.note
+    ? html`<p>督导室留言：</p>
+        <blockquote style="white-space:pre-wrap">${input.note}</blockquote>`
+    : '';
+  const body =
+    html`<p>${input.unitName}：</p>
+      <p>
+        督导室对《${input.planTitle}》第${input.itemNumber}项（贵单位${role}）进行催办，请抓紧办理并及时报送进展：
+      </p>
+      <blockquote><strong>${input.itemTitle}</strong></blockquote>
+      <p>截止时间：<strong>${input.deadline}</strong>（${state}）</p>
+      <p>当前状态：${STATUS_LABELS[input.status]}</p>` +
+    noteHtml +
+    html`<p>催办人：${input.nudgedBy}</p>
+      <p style="color:#888">${FOOTER}</p>`;
+  return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../auth/permissions.js';
+import { Clock } from '../common/clock.js';
+import { ConflictError } from '../common/errors.js';
+import { APP_CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { describeDeadline } from '../extensions/extension-rules.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { isOpen, isOverdue, STATUS_LABELS } from '../tasks/task-state.js';
+import { TasksService } from '../tasks/tasks.service.js';
+import { composeNudgeMail, nudgeWaitMs, waitMessage } from './nudge-rules.js';
+
+export class TooManyNudgesError extends HttpException {
+  constructor(waitMs: number) {
+    super(
+      {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: waitMessage(waitMs),
+        details: { retryAfterSeconds: Math.ceil(waitMs / 1000) },
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+export interface NudgeResult {
+  taskId: string;
+  nudgeId: string;
+  /** E-mail recipients (the unit's head and members, or its contact address). */
+  recipients: number;
+  nudgedAt: string;
+}
+
+/**
+ * Nudges (催办): a supervisor reminds a task's unit at once, with an optional note. The message
+ * and the audit entry commit together; the mail goes out after commit.
+ */
+@Injectable()
+export class NudgesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tasks: TasksService,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async nudge(actor: Actor, taskId: string, note: string | null): Promise<NudgeResult> {
+    const text = note?.trim() ? note : null;
+    const outcome = await this.db.transaction(async (m) => {
+      // The task row lock serialises nudges of one task, so the rate limit holds under concurrency.
+      const task = await this.tasks.lockForChange(m, actor, taskId, 'task.nudge');
+      if (!isOpen(task.status)) {
+        throw new ConflictError(`任务当前状态为“${STATUS_LABELS[task.status]}”，无需催办`, {
+          currentStatus: task.status,
+        });
+      }
+      const now = this.clock.now();
+      const [last]: { nudged_at: string | null; at: Date }[] = await m.query(
+        `SELECT after->>'nudgedAt' AS nudged_at, at FROM audit_log
+          WHERE entity_type = 'task' AND entity_id = $1 AND action = 'task.nudge'
+          ORDER BY id DESC LIMIT 1`,
+        [taskId],
+      );
+      const lastAt = last ? new Date(last.nudged_at ?? last.at) : null;
+      const waitMs = nudgeWaitMs(lastAt, now);
+      if (waitMs > 0) throw new TooManyNudgesError(waitMs);
+
+      const [info]: {
+        plan_title: string;
+        item_number: number;
+        item_title: string;
+        unit_name: string;
+      }[] = await m.query(
+        `SELECT p.title AS plan_title, i.number AS item_number, i.title AS item_title, u.name AS unit_name
+           FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
+           JOIN units u ON u.id = t.unit_id WHERE t.id = $1`,
+        [taskId],
+      );
+      const mail = composeNudgeMail({
+        planTitle: info.plan_title,
+        itemNumber: info.item_number,
+        itemTitle: info.item_title,
+        unitName: info.unit_name,
+        role: task.role,
+        status: task.status,
+        deadline: describeDeadline(task.dueAt, this.config.businessTz),
+        overdue: isOverdue(task.status, task.dueAt, now),
+        note: text,
+        nudgedBy: actor.name,
+      });
+      const nudgeId = randomUUID();
+      const emailIds = await this.notifications.toUnit(m, {
+        unitId: task.unitId,
+        taskId,
+        kind: 'nudge',
+        dedupeKey: `nudge:${nudgeId}`,
+        ...mail,
+      });
+      if (emailIds.length === 0) {
+        throw new ConflictError(
+          `责任单位“${info.unit_name}”没有联系人，也未设置联系邮箱，催办无法送达；请先设置联系邮箱`,
+          { unitId: task.unitId },
+        );
+      }
+      await this.audit.record(m, {
+        actor,
+        action: 'task.nudge',
+        entityType: 'task',
+        entityId: taskId,
+        after: { nudgeId, note: text, recipients: emailIds.length, nudgedAt: now.toISOString() },
+      });
+      return { emailIds, nudgeId, now };
+    });
+    await this.notifications.dispatch(outcome.emailIds);
+    return {
+      taskId,
+      nudgeId: outcome.nudgeId,
+      recipients: outcome.emailIds.length,
+      nudgedAt: outcome.now.toISOString(),
+    };
+  }
+}
