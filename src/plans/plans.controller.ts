@@ -5,6 +5,7 @@ import {
   Param,
   Post,
   Put,
+  Query,
   Res,
   UploadedFile,
   UseInterceptors,
@@ -24,6 +25,7 @@ import type { Actor } from '../auth/permissions.js';
 import type { Response } from 'express';
 import { InvalidInputException } from '../common/errors.js';
 import { EntityIdPipe } from '../common/validation.js';
+import { PageQueryDto } from '../units/units.controller.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { PlansService, type ImportResult } from './plans.service.js';
 
@@ -86,10 +88,9 @@ export class PlansController {
 
   @Get()
   @ApiOperation({ summary: '已导入的工作要点' })
-  async list(@CurrentActor() actor: Actor): Promise<{ items: unknown[]; total: number }> {
+  async list(@CurrentActor() actor: Actor, @Query() q: PageQueryDto) {
     await this.authorizer.require(actor, 'plan.read');
-    const items = await this.plans.list();
-    return { items, total: items.length };
+    return this.plans.list(q.page, q.pageSize);
   }
 
   @Get(':id')

@@ -237,8 +237,16 @@ export class PlansService {
     }));
   }
 
-  async list(): Promise<Plan[]> {
-    return this.db.getRepository(Plan).find({ order: { importedAt: 'DESC' } });
+  async list(
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: Plan[]; total: number; page: number; pageSize: number }> {
+    const [items, total] = await this.db.getRepository(Plan).findAndCount({
+      order: { importedAt: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items, total, page, pageSize };
   }
 
   async get(id: string): Promise<{ plan: Plan; sections: (Section & { items: Item[] })[] }> {
