@@ -173,3 +173,51 @@ export function extractDeadlineHints(text: string, year: number | null): Deadlin
   }
   return hints;
 }
+
+/** A date a table's "完成时限" cell may give without deadline wording. */
+const CELL_DATES = [
+  // 2024年6月30日, 6月30日, 6月, 6月份
+  new RegExp(
+    `(?<![\\d〇○零一二三四五六七八九十])(?:(\\d{4}|${CN_YEAR})\\s*年\\s*)?${MONTH}\\s*月份?(?:\\s*${DAY}\\s*[日号])?`,
+    'g',
+  ),
+  // 2024-06-30, 2024.6.30, 2024/6
+  /(?<!\d)(\d{4})\s*[-/.．]\s*(1[0-2]|0?[1-9])(?:\s*[-/.．]\s*(3[01]|[12]\d|0?[1-9]))?(?!\d)/g,
+  // 6.30, 6/30
+  /(?<![\d.．/-])()(1[0-2]|0?[1-9])\s*[/.．]\s*(3[01]|[12]\d|0?[1-9])(?![\d.．/])/g,
+];
+
+/**
+ * The deadlines in a table's "完成时限" cell. Besides the wording `extractDeadlineHints` reads, a
+ * bare month or day counts there: "6月" → the month's last day, "6月30日" or "2024.6.30" → that
+ * day; of a range ("3-6月", "3月至6月") only the end is a deadline.
+ */
+export function extractDeadlineCellHints(text: string, year: number | null): DeadlineHint[] {
+  const hints = extractDeadlineHints(text, year);
+  if (hints.length > 0 || year === null) return hints;
+  const s = toHalfWidthDigits(text);
+  const found: Candidate[] = [];
+  for (const pattern of CELL_DATES) {
+    for (const m of s.matchAll(pattern)) {
+      const [whole, yearText, monthText, dayText] = m;
+      const end = m.index + whole.length;
+      // "3月至6月", "3-6月": the start of a range is no deadline.
+      if (/^\s*(?:[-—–~～至到])/.test(s.slice(end))) continue;
+      const y = yearText ? parseYear(yearText) : year;
+      const month = parseSmallNumber(monthText);
+      if (y === null || month === null) continue;
+      const day = dayText ? parseSmallNumber(dayText) : null;
+      const date = dayText ? (day === null ? null : isoDate(y, month, day)) : endOfMonth(y, month);
+      if (date) found.push({ index: m.index, end, text: text.slice(m.index, end).trim(), date });
+    }
+  }
+  found.sort((a, b) => a.index - b.index || b.end - a.end);
+  let coveredTo = -1;
+  for (const c of found) {
+    if (c.index < coveredTo) continue;
+    coveredTo = c.end;
+    if (!hints.some((h) => h.date === c.date && h.text === c.text))
+      hints.push({ text: c.text, date: c.date });
+  }
+  return hints;
+}

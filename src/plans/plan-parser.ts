@@ -1,4 +1,5 @@
 import {
+  extractDeadlineCellHints,
   extractDeadlineHints,
   isoDate,
   parseSmallNumber,
@@ -17,25 +18,39 @@ import {
  * Parser for 年度工作要点 documents given as plain text, one paragraph per line (hard-wrapped
  * text works too: continuation lines are joined without a separator).
  *
- * Outline: classify every line; read the header (doc number, title, issuer, date); decide which
- * numbering level holds the items (the level whose entries carry the responsible units); then
- * walk the body once, building sections and items and collecting warnings.
+ * Outline: classify every line; read the header (doc number, title, issuer, date); arrange the
+ * numbered entries ("一、", "（一）", "第一条", "1.", "（1）", table rows) in a tree and decide
+ * branch by branch which entries are items (the ones that carry the responsible units) and which
+ * are headings or sub-points of an item; then walk the body once, building sections and items and
+ * collecting warnings.
  */
 
 const NO_ITEMS_MESSAGE = '未识别出任何工作要点条目（如“1.”编号的条目），不是工作要点文档';
 
-/** Labels that introduce responsible units; the lead label comes first in a note. */
-const UNIT_LABEL = '(?:责任|牵头|主责|配合|协办|参与|协同|协助)(?:科室|单位|部门|处室)';
-/** Other labels that may share a bracket with the units ("完成时限：6月底前"). */
+/** Labels that introduce responsible units ("责任科室", "牵头单位", also short "牵头", "配合"). */
+const UNIT_LABEL =
+  '(?:(?:责任|牵头|主责|主办|负责|配合|协办|参与|协同|协助)(?:科室|单位|部门|处室|股室)|责任主体|' +
+  // Short labels only where a word cannot end in them ("压实主体责任：" is no label).
+  '(?<![\\u4e00-\\u9fa5])(?:责任|牵头|主责|主办|负责|配合|协办|参与|协同|协助))';
+/** Other labels that may share a note with the units ("完成时限：6月底前", "责任领导：张三"). */
 const OTHER_LABEL =
-  '(?:完成时限|完成时间|时间节点|时间要求|时限|分管领导|责任领导|责任人|联系人|备注)';
-const UNIT_LABEL_RE = new RegExp(`${UNIT_LABEL}\\s*[：:]`);
+  '(?:完成时限|完成时间|完成期限|时间节点|时间要求|进度安排|时限|分管局领导|分管领导|责任领导|牵头领导|联系领导|责任人|负责人|联系人|备注)';
+/** A unit label as "责任科室：" or "【责任科室】". */
+const UNIT_LABEL_RE = new RegExp(`${UNIT_LABEL}\\s*[：:]|【\\s*${UNIT_LABEL}\\s*】`);
 const ANY_LABEL_RE = new RegExp(`(${UNIT_LABEL}|${OTHER_LABEL})\\s*[：:]`, 'g');
-const BRACKETED_UNITS_START = new RegExp(`^[（(]\\s*${UNIT_LABEL}\\s*[：:]`);
-/** An unbracketed note starts the text or follows a sentence end, a line break or a space. */
-const UNBRACKETED_UNITS = new RegExp(`(^|[。；;！？!?\\s])(${UNIT_LABEL}\\s*[：:])`);
+const NOTE_START_RE = new RegExp(`^\\s*(?:${UNIT_LABEL}|${OTHER_LABEL})\\s*[：:]`);
+const BOXED_LABEL_RE = new RegExp(`【\\s*(${UNIT_LABEL}|${OTHER_LABEL})\\s*】\\s*[：:]?`, 'g');
+/**
+ * An unbracketed note starts the text or follows a sentence end, a comma, a line break or a
+ * space; labels of people or dates may come before the unit label ("责任领导：张三；责任科室：…").
+ */
+const UNBRACKETED_UNITS = new RegExp(
+  `(^|[。；;！？!?，,\\s])((?:${OTHER_LABEL}\\s*[：:][^。\\n]{0,30}?[；;，,\\s]\\s*)*${UNIT_LABEL}\\s*[：:])`,
+);
 const UNIT_LABEL_ONLY = new RegExp(`^${UNIT_LABEL}$`);
-const UNIT_LINE = new RegExp(`^[（(]?\\s*${UNIT_LABEL}\\s*[：:]`);
+const UNIT_LINE = new RegExp(
+  `^[（(【\\[]?\\s*(?:${OTHER_LABEL}\\s*[：:][^。]{0,30}?[；;，,\\s]\\s*)?${UNIT_LABEL}\\s*(?:[：:]|】)`,
+);
 
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
 const NUM = '[0-9０-９]{1,3}';
@@ -43,7 +58,11 @@ const L1_RE = new RegExp(`^(${CN_NUM})\\s*[、．.，,]\\s*(.*)$`);
 const PART_RE = new RegExp(
   `^第\\s*(${CN_NUM}|${NUM})\\s*(?:部分|章|篇)\\s*[、：:．.，,]?\\s*(.*)$`,
 );
+/** "一是…", "二是…": headings in some plans, sub-points of an item in others. */
+const SHI_RE = new RegExp(`^(${CN_NUM})是\\s*(.*)$`);
+const ARTICLE_RE = new RegExp(`^第\\s*(${CN_NUM}|${NUM})\\s*条\\s*[、：:．.，,]?\\s*(.*)$`);
 const L2_RE = new RegExp(`^[（(]\\s*(${CN_NUM})\\s*[）)]\\s*[、．.]?\\s*(.*)$`);
+const PNUM_RE = /^[（(]\s*([0-9０-９]{1,2})\s*[）)]\s*[、．.]?\s*(.*)$/;
 const NUMBERED_RE = new RegExp(`^(${NUM})\\s*(?:[.．、]|[)）])(?![0-9０-９])\\s*(.*)$`);
 const SUB_POINT_RE = /^(?:[（(]\s*[0-9０-９]{1,2}\s*[）)]|[①-⑳]|[a-zA-Z][.)）])/;
 
@@ -51,9 +70,13 @@ const DATE_TEXT =
   '(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,2})\\s*月\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日';
 const DATE_LINE_RE = new RegExp(`^[（(]?${DATE_TEXT}[）)]?$`);
 const ORG_TEXT =
-  '[\\u4e00-\\u9fa5（）()·\\s]{1,60}?(?:局|委员会|委|政府|厅|办公室|办|中心|部|院|处|科|室|校|公司|会|小组|党委|党组|支部)';
+  '[\\u4e00-\\u9fa5A-Za-zＡ-Ｚａ-ｚ（）()·\\s]{1,60}?(?:局|委员会|委|政府|厅|办公室|办|中心|部|院|处|科|室|校|公司|会|小组|党委|党组|支部)';
 const ORG_LINE_RE = new RegExp(`^${ORG_TEXT}$`);
 const ORG_DATE_LINE_RE = new RegExp(`^(${ORG_TEXT})\\s+${DATE_TEXT}$`);
+/** The organisation a title starts with: "XX区教育局2023年工作要点". */
+const TITLE_ORG_RE = new RegExp(
+  `^(${ORG_TEXT})(?=\\s*(?:\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年)`,
+);
 const DOC_NUMBER_RE =
   /[\u4e00-\u9fa5]{1,12}\s*[〔[【（(［]\s*([0-9０-９]{4})\s*[〕\]】）)］]\s*第?\s*[0-9０-９]{1,4}\s*号/;
 const FILE_HEADER_RE = /^(.{2,40}?)\s*文件$/;
@@ -62,22 +85,82 @@ const PAGE_NUMBER_RE =
 const FOOTER_RE =
   /^(?:抄送|主送|抄报|主题词|联系人|联系电话|[（(]此件|[（(]联系人)|\d\s*日\s*印发$|^[-—_=＝\s]{3,}$/;
 
-const SENTENCE_END = /[。！？!?]/;
-const OPENERS = '（(《“‘【[「『';
-const CLOSERS = '）)》”’】]」』';
+/** Sections that state aims or requirements rather than tasks, when they name no unit. */
+const NON_TASK_TITLE =
+  /总体要求|指导思想|总体思路|工作思路|基本原则|总体目标|主要目标|工作目标|保障措施|工作要求|组织保障|组织领导|组织实施|工作保障|有关要求|实施步骤/;
 
-type Kind = 'blank' | 'meta' | 'l1' | 'l2' | 'numbered' | 'sub' | 'units' | 'text';
-type ItemLevel = 'numbered' | 'l2' | 'l1';
+const SENTENCE_END = /[。！？!?]/;
+const OPENERS = '（(《“‘【[「『〔';
+const CLOSERS = '）)》”’】]」』〕';
+/** Brackets a note may stand in, by kind; full- and half-width round brackets pair up. */
+const NOTE_OPENERS = '（(【[〔';
+const BRACKET_KIND: Record<string, string> = {
+  '（': '(',
+  '(': '(',
+  '）': '(',
+  ')': '(',
+  '【': '【',
+  '】': '【',
+  '[': '[',
+  ']': '[',
+  '〔': '〔',
+  '〕': '〔',
+};
+
+type Kind =
+  | 'blank'
+  | 'meta'
+  | 'l1'
+  | 'l2'
+  | 'article'
+  | 'numbered'
+  | 'pnum'
+  | 'shi'
+  | 'sub'
+  | 'units'
+  | 'tableHeader'
+  | 'row'
+  | 'badRow'
+  | 'text';
+
+/** Nesting of the entry kinds: a lower rank holds the higher ones. */
+const RANK: Partial<Record<Kind, number>> = {
+  l1: 0,
+  l2: 1,
+  article: 2,
+  numbered: 3,
+  row: 3,
+  pnum: 4,
+};
+
+/** What a line is in the body, once the entries are arranged. */
+type Role = 'section' | 'subheading' | 'item' | 'sectionItem' | 'text';
+
+type Column = 'number' | 'task' | 'detail' | 'lead' | 'co' | 'deadline' | 'other';
+
+interface RowData {
+  task: string;
+  /** Further task columns ("具体措施"). */
+  details: string[];
+  units: string[];
+  allUnits: boolean;
+  /** The "完成时限" cell. */
+  deadline: string;
+}
 
 interface Line {
   /** 1-based. */
   no: number;
   text: string;
   kind: Kind;
-  /** The entry's number for l1/l2/numbered lines. */
+  /** The entry's number for entry lines. */
   number: number;
   /** The text after the numbering. */
   rest: string;
+  /** The columns of a table header line. */
+  columns?: Column[];
+  /** The cells of a table row. */
+  row?: RowData;
 }
 
 interface UnitNote {
@@ -97,6 +180,8 @@ interface SectionDraft {
   heading: Heading;
   line: number;
   items: ParsedItem[];
+  /** Warnings about lines that belong to no item; dropped when the section has no items. */
+  stray: ParseWarning[];
 }
 
 interface ItemDraft {
@@ -106,15 +191,18 @@ interface ItemDraft {
   lineText: string;
   /** Text of the item line (after its number) and of each following line, in order. */
   parts: { text: string; unitLine: boolean }[];
+  /** For a table row: its units and its "完成时限" cell. */
+  row?: RowData;
 }
 
 export function parsePlanText(text: string): ParsedPlan {
   const lines = classify(text);
   const header = readHeader(lines);
   const body = lines.slice(header.bodyStart);
-  const level = itemLevel(body);
-  if (level === null) throw new PlanParseError(NO_ITEMS_MESSAGE);
-  const { sections, warnings } = new BodyParser(body, level, header.year).run();
+  const roles = assignRoles(body);
+  if (!roles.some((r) => r === 'item' || r === 'sectionItem'))
+    throw new PlanParseError(NO_ITEMS_MESSAGE);
+  const { sections, warnings } = new BodyParser(body, roles, header.year).run();
   if (sections.every((s) => s.items.length === 0)) throw new PlanParseError(NO_ITEMS_MESSAGE);
 
   const units: string[] = [];
@@ -148,6 +236,8 @@ function classify(text: string): Line[] {
     if (prev !== null && lines[prev].kind === 'text' && ORG_LINE_RE.test(lines[prev].text))
       lines[prev].kind = 'meta';
   }
+  markTableRows(lines);
+  resolveShi(lines);
   return lines;
 }
 
@@ -164,6 +254,8 @@ function classifyLine(no: number, text: string): Line {
   }
   let m = NUMBERED_RE.exec(text);
   if (m) return { ...line, kind: 'numbered', number: Number(toHalfWidthDigits(m[1])), rest: m[2] };
+  m = PNUM_RE.exec(text);
+  if (m) return { ...line, kind: 'pnum', number: Number(toHalfWidthDigits(m[1])), rest: m[2] };
   m = L2_RE.exec(text);
   if (m && parseSmallNumber(m[1]) !== null)
     return { ...line, kind: 'l2', number: parseSmallNumber(m[1])!, rest: m[2] };
@@ -171,14 +263,299 @@ function classifyLine(no: number, text: string): Line {
   if (m && parseSmallNumber(m[1]) !== null && parseSmallNumber(m[1])! <= 30) {
     return { ...line, kind: 'l1', number: parseSmallNumber(m[1])!, rest: m[2] };
   }
+  m = ARTICLE_RE.exec(text);
+  if (m && parseSmallNumber(m[1]) !== null)
+    return { ...line, kind: 'article', number: parseSmallNumber(m[1])!, rest: m[2] };
+  m = SHI_RE.exec(text);
+  if (m && parseSmallNumber(m[1]) !== null)
+    return { ...line, kind: 'shi', number: parseSmallNumber(m[1])!, rest: m[2] };
   if (SUB_POINT_RE.test(text)) return { ...line, kind: 'sub' };
   if (UNIT_LINE.test(text)) return { ...line, kind: 'units' };
+  const columns = tableColumns(text);
+  if (columns) return { ...line, kind: 'tableHeader', columns };
   return line;
 }
 
 function previousNonBlank(lines: Line[], i: number): number | null {
   for (let j = i - 1; j >= 0; j--) if (lines[j].kind !== 'blank') return j;
   return null;
+}
+
+/**
+ * "一是…" lines are headings when each one is followed by the entries it heads ("1、…") and the
+ * first one comes before them; otherwise they are sub-points in an item's text.
+ */
+function resolveShi(lines: Line[]): void {
+  const shi = lines.flatMap((l, i) => (l.kind === 'shi' ? [i] : []));
+  if (shi.length === 0) return;
+  const hasL1 = lines.some((l) => l.kind === 'l1');
+  const hasL2 = lines.some((l) => l.kind === 'l2');
+  const lower: Kind[] = ['l2', 'article', 'numbered', 'pnum', 'row'];
+  const headings =
+    !(hasL1 && hasL2) &&
+    shi.every((i) => {
+      if (/[；;，,：:]$/.test(lines[i].text)) return false;
+      let next = i + 1;
+      while (next < lines.length && ['blank', 'meta', 'units'].includes(lines[next].kind)) next++;
+      if (next >= lines.length || !lower.includes(lines[next].kind)) return false;
+      if (lines[i].number !== 1) return true;
+      for (let j = i - 1; j >= 0 && lines[j].kind !== 'l1'; j--)
+        if (lower.includes(lines[j].kind)) return false;
+      return true;
+    });
+  for (const i of shi) lines[i].kind = headings ? (hasL1 ? 'l2' : 'l1') : 'sub';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables: "序号 工作任务 责任单位 完成时限" and rows with cells separated by tabs or 2+ spaces
+
+function headerColumn(cell: string): Column | null {
+  if (/^(?:序号|编号|序)$/.test(cell)) return 'number';
+  if (/^(?:(?:责任|牵头|主责|负责|主办)(?:单位|科室|部门|处室|股室)|责任主体)/.test(cell))
+    return 'lead';
+  if (/^(?:配合|协办|协同|参与|协助)(?:单位|科室|部门|处室|股室)?$/.test(cell)) return 'co';
+  if (/^(?:(?:完成)?(?:时限|时间|期限)|时间(?:节点|要求|安排)|进度(?:安排|要求)?)$/.test(cell))
+    return 'deadline';
+  if (cell.length <= 10 && /任务|内容|事项|要点|举措|措施|项目/.test(cell)) return 'task';
+  if (
+    /^(?:(?:分管|责任|牵头|联系)局?领导|责任人|负责人|联系人|备注|类别|类型|领域|板块|完成标准|目标要求|预期(?:成效|目标)|成果形式|考核指标|工作目标|目标)$/.test(
+      cell,
+    )
+  )
+    return 'other';
+  return null;
+}
+
+function tableColumns(text: string): Column[] | null {
+  const cells = text.split(/[\s\u3000]+/).filter((c) => c !== '');
+  if (cells.length < 2 || cells.length > 12) return null;
+  const columns: Column[] = [];
+  for (const cell of cells) {
+    const column = headerColumn(cell);
+    if (column === null) return null;
+    columns.push(column === 'task' && columns.includes('task') ? 'detail' : column);
+  }
+  const hasUnits = columns.includes('lead') || columns.includes('co');
+  return columns.includes('task') && hasUnits ? columns : null;
+}
+
+function markTableRows(lines: Line[]): void {
+  let columns: Column[] | null = null;
+  let count = 0;
+  const mark = (line: Line, row: ReturnType<typeof rowFromCells>): void => {
+    if (row === null) return;
+    if (row === 'bad') {
+      line.kind = 'badRow';
+      line.number = Number(toHalfWidthDigits(/^[0-9０-９]*/.exec(line.text)![0]) || 0);
+      return;
+    }
+    count++;
+    line.kind = 'row';
+    line.number = row.number ?? count;
+    line.rest = row.data.task;
+    line.row = row.data;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.kind === 'tableHeader') {
+      columns = line.columns!;
+      continue;
+    }
+    const vertical = verticalHeader(lines, i);
+    if (vertical) {
+      line.kind = 'tableHeader';
+      line.columns = vertical;
+      for (let j = i + 1; j < i + vertical.length; j++) lines[j].kind = 'meta';
+      i = verticalRows(lines, i + vertical.length, vertical, mark) - 1;
+      columns = null;
+      continue;
+    }
+    if (columns === null || (line.kind !== 'text' && line.kind !== 'numbered')) continue;
+    const tabbed = line.text.includes('\t');
+    if (!tabbed && !/[ \u3000]{2,}/.test(line.text)) {
+      // "1 推进…": a row whose cells cannot be told apart.
+      const numberFirst = columns[0] === 'number' && line.kind === 'text';
+      if (numberFirst && /^[0-9０-９]{1,3}[ \u3000]\S/.test(line.text)) mark(line, 'bad');
+      continue;
+    }
+    const cells = (tabbed ? line.text.split('\t') : line.text.split(/[ \u3000]{2,}/)).map((c) =>
+      c.trim(),
+    );
+    const row = rowFromCells(cells, columns, tabbed ? 'tab' : 'space');
+    // A numbered item that happens to hold a tab stays an item.
+    if (row !== 'bad' || line.kind === 'text') mark(line, row);
+  }
+}
+
+/**
+ * A table header whose cells stand one per line, as a .docx table reads: its columns, one per
+ * header line. Only tables with a "序号" column first are read so.
+ */
+function verticalHeader(lines: Line[], i: number): Column[] | null {
+  if (lines[i].kind !== 'text' || headerColumn(lines[i].text) !== 'number') return null;
+  const columns: Column[] = [];
+  for (let j = i; j < lines.length && j < i + 12; j++) {
+    const column = lines[j].kind === 'text' ? headerColumn(lines[j].text) : null;
+    if (column === null) break;
+    columns.push(column === 'task' && columns.includes('task') ? 'detail' : column);
+  }
+  const hasUnits = columns.includes('lead') || columns.includes('co');
+  return columns.length >= 3 && columns.includes('task') && hasUnits ? columns : null;
+}
+
+/**
+ * Rows of a table read one cell per line: a row starts with its number and has one line per
+ * column (an empty cell is an empty line); a task cell of several paragraphs makes the row longer
+ * when the next row's number follows. Returns the index of the first line after the table.
+ */
+function verticalRows(
+  lines: Line[],
+  start: number,
+  columns: Column[],
+  mark: (line: Line, row: ReturnType<typeof rowFromCells>) => void,
+): number {
+  const isNumber = (j: number, n: number | null): boolean =>
+    j < lines.length &&
+    NUMBER_CELL.test(lines[j].text) &&
+    (n === null || Number(toHalfWidthDigits(lines[j].text).replace(/\D/g, '')) === n);
+  let i = start;
+  while (i < lines.length && lines[i].kind === 'blank') i++;
+  while (isNumber(i, null)) {
+    const n = Number(toHalfWidthDigits(lines[i].text).replace(/\D/g, ''));
+    let end = Math.min(i + columns.length, lines.length);
+    // More paragraphs in a cell: the row runs to the next row's number, if it comes soon.
+    if (!isNumber(end, n + 1) && end < lines.length) {
+      for (let j = end + 1; j < Math.min(end + 8, lines.length); j++) {
+        if (RANK[lines[j].kind] !== undefined && lines[j].kind !== 'numbered') break;
+        if (isNumber(j, n + 1)) {
+          end = j;
+          break;
+        }
+      }
+    }
+    const cells = lines.slice(i, end).map((l) => l.text);
+    mark(lines[i], rowFromCells(cells, columns, 'lines'));
+    for (let j = i + 1; j < end; j++) lines[j].kind = 'meta';
+    i = end;
+  }
+  return i;
+}
+
+const NUMBER_CELL = /^[0-9０-９]{1,3}[.．、]?$/;
+
+type CellLayout = 'tab' | 'space' | 'lines';
+
+/** A row from its cells; 'bad' for a row that cannot be read, null for no row at all. */
+function rowFromCells(
+  cells: string[],
+  columns: Column[],
+  layout: CellLayout,
+): { number: number | null; data: RowData } | 'bad' | null {
+  const numberColumn = columns.indexOf('number');
+  if (numberColumn >= 0 && !NUMBER_CELL.test(cells[numberColumn] ?? '')) {
+    return numberColumn === 0 && /^[0-9０-９]/.test(cells[0]) ? 'bad' : null;
+  }
+  if (numberColumn < 0 && cells.filter((c) => c !== '').length < 2) return null;
+  const mapped = fitCells(cells, columns, layout);
+  if (mapped === null) return 'bad';
+  const cell = (column: Column): string[] =>
+    columns.flatMap((c, i) => (c === column && mapped[i] !== '' ? [mapped[i]] : []));
+  const [task = '', ...more] = cell('task');
+  if (task === '' || NUMBER_CELL.test(task)) return 'bad';
+  const note = unitsOf([...cell('lead'), ...cell('co')].flatMap(cellTokens));
+  const number =
+    numberColumn >= 0 ? Number(toHalfWidthDigits(mapped[numberColumn]).replace(/\D/g, '')) : null;
+  return {
+    number,
+    data: {
+      task,
+      details: [...more, ...cell('detail')],
+      units: note.units,
+      allUnits: note.allUnits,
+      deadline: cell('deadline').join('；'),
+    },
+  };
+}
+
+/** The cells arranged by column; with fewer cells, the empty columns are the ones that fit best. */
+function fitCells(cells: string[], columns: Column[], layout: CellLayout): string[] | null {
+  if (cells.length > columns.length) {
+    const extra = cells.slice(columns.length);
+    if (layout === 'tab' && extra.every((c) => c === ''))
+      return fitCells(cells.slice(0, columns.length), columns, layout);
+    if (layout === 'tab') return null;
+    // A task text with wide spaces, or of several paragraphs, fell apart: join it again.
+    const task = columns.indexOf('task');
+    const k = cells.length - columns.length;
+    const joined = [
+      ...cells.slice(0, task),
+      cells.slice(task, task + k + 1).join(layout === 'space' ? ' ' : ''),
+      ...cells.slice(task + k + 1),
+    ];
+    return fits(joined, columns) ? joined : null;
+  }
+  if (cells.length === columns.length || layout !== 'space') {
+    const padded = [...cells, ...Array<string>(columns.length - cells.length).fill('')];
+    return fits(padded, columns) ? padded : null;
+  }
+  // Wide spaces hide empty cells: try leaving out optional columns.
+  const optional = columns.flatMap((c, i) =>
+    ['co', 'deadline', 'other', 'detail'].includes(c) ? [i] : [],
+  );
+  let best: { cells: string[]; score: number } | null = null;
+  for (const skip of subsets(optional, columns.length - cells.length)) {
+    const arranged: string[] = [];
+    let next = 0;
+    for (let i = 0; i < columns.length; i++) arranged.push(skip.includes(i) ? '' : cells[next++]);
+    if (!fits(arranged, columns)) continue;
+    const score = arranged.filter((c, i) => c !== '' && fitsStrictly(c, columns[i])).length;
+    if (best === null || score > best.score) best = { cells: arranged, score };
+  }
+  return best?.cells ?? null;
+}
+
+function subsets(values: number[], size: number): number[][] {
+  if (size === 0) return [[]];
+  if (values.length < size) return [];
+  const [first, ...rest] = values;
+  return [...subsets(rest, size - 1).map((s) => [first, ...s]), ...subsets(rest, size)];
+}
+
+function fits(cells: string[], columns: Column[]): boolean {
+  return cells.every((c, i) => {
+    switch (columns[i]) {
+      case 'number':
+        return NUMBER_CELL.test(c);
+      case 'task':
+        return c !== '' && !NUMBER_CELL.test(c);
+      case 'lead':
+      case 'co':
+        return c === '' || (c.length <= 60 && !(looksLikeDeadline(c) && !/[、，,；;]/.test(c)));
+      case 'deadline':
+      case 'detail':
+      case 'other':
+        return true;
+    }
+  });
+}
+
+function fitsStrictly(cell: string, column: Column): boolean {
+  if (column === 'deadline') return looksLikeDeadline(cell);
+  if (column === 'lead' || column === 'co') return !looksLikeDeadline(cell) && cell.length <= 30;
+  // Text is better placed in a column the row is read for.
+  return column !== 'other' && column !== 'detail';
+}
+
+function looksLikeDeadline(cell: string): boolean {
+  return (
+    extractDeadlineCellHints(cell, 2000).length > 0 ||
+    /^(?:长期|持续|常态|全年|年内|按要求|按时|每[年学季月周])/.test(cell)
+  );
+}
+
+/** Unit names in a table cell: "A、B" or "牵头：A；配合：B". */
+function cellTokens(cell: string): string[] {
+  return NOTE_START_RE.test(cell) ? noteTokens(cell) : splitUnits(cell);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,9 +572,7 @@ interface Header {
 }
 
 function readHeader(lines: Line[]): Header {
-  let firstEntry = lines.findIndex(
-    (l) => l.kind === 'l1' || l.kind === 'l2' || l.kind === 'numbered',
-  );
+  let firstEntry = lines.findIndex((l) => RANK[l.kind] !== undefined || l.kind === 'tableHeader');
   if (firstEntry < 0) firstEntry = lines.length;
   const head = lines.slice(0, firstEntry);
 
@@ -216,7 +591,14 @@ function readHeader(lines: Line[]): Header {
     }
   }
 
-  const { issuer, issuedOn } = readSignature(lines);
+  const signature = readSignature(lines);
+  const { issuedOn } = signature;
+  let { issuer } = signature;
+  if (issuer === null && title !== null) {
+    // Without signature and "…文件" header, the organisation the title names issued the plan.
+    const m = TITLE_ORG_RE.exec(title);
+    if (m) issuer = m[1].trim();
+  }
   let year: number | null = null;
   if (title) {
     const m = /(\d{4}|[〇○零一二三四五六七八九]{4})\s*年/.exec(toHalfWidthDigits(title));
@@ -299,44 +681,141 @@ function readSignature(lines: Line[]): { issuer: string | null; issuedOn: string
 }
 
 // ---------------------------------------------------------------------------------------------
-// Which numbering level holds the items
+// Which entries are items
 
-/**
- * The items are the "1." entries, unless the "（一）" entries carry the units and the "1." entries
- * under them mostly do not (then the "1." lines are sub-points of "（一）" items). Without "1."
- * and "（一）" entries, "一、" entries are items if they carry units.
- */
-function itemLevel(body: Line[]): ItemLevel | null {
-  const has = (kind: Kind): boolean => body.some((l) => l.kind === kind);
-  if (has('numbered')) {
-    if (!has('l2')) return 'numbered';
-    const numbered = coverage(body, 'numbered', ['numbered', 'l2', 'l1']);
-    const l2 = coverage(body, 'l2', ['l2', 'l1']);
-    return numbered < 0.75 * l2 ? 'l2' : 'numbered';
-  }
-  if (has('l2')) return 'l2';
-  if (has('l1') && coverage(body, 'l1', ['l1']) > 0) return 'l1';
-  return null;
+interface EntryNode {
+  index: number;
+  line: Line;
+  rank: number;
+  children: EntryNode[];
+  /** Index of the first line after the entry's block (its own lines and its children's). */
+  end: number;
 }
 
+type Vote = 'children' | 'parent';
+
 /**
- * Share of `kind` entries that name responsible units in their block: the entry line and the
- * lines after it up to the next entry of one of `ends` (for "（一）" entries, only the lines after).
+ * The role of every body line. The entries form a tree ("一、" holds "（一）", which holds "1.",
+ * which holds "（1）"). An entry whose children are items is a heading; otherwise it is an item and
+ * its children are sub-points in its text. This is decided per branch, from where the responsible
+ * units are written: "（一）" entries whose "1." children each name units are headings, "（一）"
+ * entries whose units follow the last "1." sub-point are items. Branches that do not tell follow
+ * the other branches of the document.
  */
-function coverage(body: Line[], kind: Kind, ends: Kind[]): number {
-  let entries = 0;
-  let covered = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i].kind !== kind) continue;
-    entries++;
-    // A "（一）" line's own units are a heading's units, inherited by the "1." items under it.
-    let labelled = kind !== 'l2' && UNIT_LABEL_RE.test(body[i].text);
-    for (let j = i + 1; j < body.length && !ends.includes(body[j].kind) && !labelled; j++) {
-      labelled = UNIT_LABEL_RE.test(body[j].text);
+function assignRoles(body: Line[]): Role[] {
+  const roles: Role[] = body.map(() => 'text');
+  const unitCount: number[] = [0];
+  for (const line of body) unitCount.push(unitCount.at(-1)! + (lineHasUnits(line) ? 1 : 0));
+  const hasUnits = (from: number, to: number): boolean => unitCount[to] - unitCount[from] > 0;
+
+  const nodes: EntryNode[] = [];
+  const roots: EntryNode[] = [];
+  const stack: EntryNode[] = [];
+  body.forEach((line, index) => {
+    const rank = RANK[line.kind];
+    if (rank === undefined) return;
+    while (stack.length > 0 && stack.at(-1)!.rank >= rank) stack.pop()!.end = index;
+    const parent = stack.at(-1);
+    // "（1）" under a "1." item is a sub-point.
+    if (line.kind === 'pnum' && parent !== undefined && parent.rank >= RANK.numbered!) return;
+    const node: EntryNode = { index, line, rank, children: [], end: body.length };
+    (parent ? parent.children : roots).push(node);
+    stack.push(node);
+    nodes.push(node);
+  });
+
+  /** How a branch tells: strongly, weakly (units bracketed on the last sub-point only) or not. */
+  const vote = (n: EntryNode): { vote: Vote; strong: boolean } | null => {
+    const kids = n.children;
+    const strong = (v: Vote): { vote: Vote; strong: boolean } => ({ vote: v, strong: true });
+    if (kids.some((k) => k.line.kind === 'row')) return strong('children');
+    // "…，重点做好以下工作：" introduces sub-points.
+    if (/[：:]$/.test(readUnitNotes(n.line.rest).text.trim())) return strong('parent');
+    // Sub-points start at 1 under each item; items may be numbered through the document.
+    if (kids[0].line.number > 1) return strong('children');
+    const own = kids.map((k) => hasUnits(k.index, k.end));
+    if (own.every(Boolean)) return strong('children');
+    const last = kids.at(-1)!;
+    const onlyLast = own.at(-1) && own.slice(0, -1).every((u) => !u);
+    if (kids.length < 2 || !onlyLast || hasUnits(n.index, kids[0].index)) return null;
+    // A note on the last line may as well be that line's own. A unit line after the last
+    // sub-point closes the whole entry, unless the entries of the plan have their units on a
+    // line of their own anyway.
+    if (lineHasUnits(last.line)) return { vote: 'parent', strong: false };
+    const style = noteStyle(last.line.kind);
+    return { vote: 'parent', strong: style.sameLine > style.ownLine };
+  };
+  /** How often entries of a kind have their units on the entry line, or on a line after it. */
+  const noteStyle = (kind: Kind): { sameLine: number; ownLine: number } => {
+    const style = { sameLine: 0, ownLine: 0 };
+    for (const n of nodes) {
+      if (n.line.kind !== kind) continue;
+      if (lineHasUnits(n.line)) style.sameLine++;
+      else if (hasUnits(n.index + 1, n.children[0]?.index ?? n.end)) style.ownLine++;
     }
-    if (labelled) covered++;
-  }
-  return entries === 0 ? 0 : covered / entries;
+    return style;
+  };
+  const votes = new Map<EntryNode, { vote: Vote; strong: boolean } | null>();
+  /** Branches are alike when their entries and first sub-entries are of the same kinds. */
+  const branchKind = (n: EntryNode): string => `${n.line.kind}>${n.children[0].line.kind}`;
+  const tally = (strong: boolean): Map<string, Record<Vote, number>> => {
+    const counts = new Map<string, Record<Vote, number>>();
+    for (const [n, v] of votes) {
+      if (v === null || v.strong !== strong) continue;
+      const t = counts.get(branchKind(n)) ?? { children: 0, parent: 0 };
+      t[v.vote]++;
+      counts.set(branchKind(n), t);
+    }
+    return counts;
+  };
+  for (const n of nodes) if (n.rank > 0 && n.children.length > 0) votes.set(n, vote(n));
+  const strongTally = tally(true);
+  const weakTally = tally(false);
+  /** Branches that do not tell strongly follow the alike branches that do. */
+  const childrenAreItems = (n: EntryNode): boolean => {
+    const v = votes.get(n);
+    if (v?.strong) return v.vote === 'children';
+    const t = strongTally.get(branchKind(n));
+    if (t && t.children !== t.parent) return t.children > t.parent;
+    if (v) return v.vote === 'children';
+    const w = weakTally.get(branchKind(n));
+    if (w && w.children !== w.parent) return w.children > w.parent;
+    // Nothing tells: "1." entries are items, "（1）" entries sub-points.
+    return n.children[0].line.kind !== 'pnum';
+  };
+
+  const onlyL1 = nodes.every((n) => n.rank === 0);
+  const l1Items = onlyL1 && nodes.some((n) => hasUnits(n.index, n.end));
+  const docHasUnits = hasUnits(0, body.length);
+  const resolve = (n: EntryNode, underHeading: boolean): void => {
+    if (n.children.length === 0) {
+      if (n.rank > 0 || l1Items) roles[n.index] = 'item';
+      else if (!onlyL1 && hasUnits(n.index, n.end)) roles[n.index] = 'sectionItem';
+      else roles[n.index] = 'section';
+      return;
+    }
+    if (n.rank === 0) {
+      roles[n.index] = 'section';
+      const title = headingOf(n.line.rest).title ?? '';
+      // "一、总体要求" / "四、保障措施" with "（一）…" paragraphs: not tasks.
+      const nonTask =
+        docHasUnits &&
+        !hasUnits(n.index, n.end) &&
+        title.length <= 20 &&
+        NON_TASK_TITLE.test(title);
+      if (!nonTask) for (const c of n.children) resolve(c, true);
+    } else if (childrenAreItems(n)) {
+      roles[n.index] = underHeading ? 'subheading' : 'section';
+      for (const c of n.children) resolve(c, true);
+    } else roles[n.index] = 'item';
+  };
+  for (const root of roots) resolve(root, false);
+  return roles;
+}
+
+function lineHasUnits(line: Line): boolean {
+  if (line.kind === 'row') return line.row!.units.length > 0 || line.row!.allUnits;
+  return line.kind !== 'meta' && line.kind !== 'blank' && UNIT_LABEL_RE.test(line.text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,36 +825,36 @@ class BodyParser {
   private readonly sections: SectionDraft[] = [];
   private readonly warnings: ParseWarning[] = [];
   private section: SectionDraft | null = null;
-  /** The "（一）"-level heading above the current items, when items are "1." entries. */
-  private subheading: Heading | null = null;
+  /** The headings between the section heading and the current items, outermost first. */
+  private subheadings: { rank: number; heading: Heading }[] = [];
   /** The heading a following unit line belongs to, until an item starts. */
   private openHeading: Heading | null = null;
   private item: ItemDraft | null = null;
   private seenItem = false;
-  private lastNumber: number | null = null;
-  /** True between a heading and the first item under it: numbering may restart at 1. */
-  private groupStart = true;
+  /** The last number of each kind of entry, and the kinds whose numbering may restart at 1. */
+  private readonly lastNumber = new Map<Kind, number>();
+  private readonly groupStart = new Set<Kind>();
   /** The line each item starts on. */
   private readonly itemLines = new Map<ParsedItem, number>();
 
   constructor(
     private readonly body: Line[],
-    private readonly level: ItemLevel,
+    private readonly roles: Role[],
     private readonly year: number | null,
-  ) {
-    this.hasL1 = body.some((l) => l.kind === 'l1');
-  }
-
-  private readonly hasL1: boolean;
+  ) {}
 
   run(): { sections: ParsedSection[]; warnings: ParseWarning[] } {
     for (let i = 0; i < this.body.length; i++) this.take(i);
     this.finishItem();
+    const firstItemLine = this.firstItemLine();
     const kept = this.sections.filter((s) => {
-      if (s.items.length === 0 && s.line > this.firstItemLine()) {
-        this.warn(s.line, `“${s.heading.title ?? ''}”下没有工作要点条目，该部分已忽略`);
+      if (s.items.length === 0) {
+        if (s.line > firstItemLine)
+          this.warn(s.line, `“${s.heading.title ?? ''}”下没有工作要点条目，该部分已忽略`);
+        return false;
       }
-      return s.items.length > 0;
+      this.warnings.push(...s.stray);
+      return true;
     });
     this.warnings.sort((a, b) => a.line - b.line);
     return {
@@ -391,67 +870,67 @@ class BodyParser {
 
   private take(i: number): void {
     const line = this.body[i];
-    const kind = this.effectiveKind(line);
-    switch (kind) {
-      case 'blank':
-      case 'meta':
-        return;
+    if (line.kind === 'blank' || line.kind === 'meta') return;
+    if (line.kind === 'tableHeader') {
+      this.finishItem();
+      return;
+    }
+    if (line.kind === 'badRow') {
+      this.finishItem();
+      this.warn(line.no, `表格行无法识别，已忽略：“${clip(line.text)}”`);
+      // The row's number is taken, so the next row does not seem to skip one.
+      if (line.number > 0) this.lastNumber.set('numbered', line.number);
+      return;
+    }
+    switch (this.roles[i]) {
       case 'item':
         this.startItem(line);
         return;
       case 'section':
         this.startSection(line.no, line.rest);
         return;
-      case 'subheading':
-        this.finishItem();
-        this.subheading = headingOf(line.rest);
-        this.openHeading = this.subheading;
-        this.groupStart = true;
+      case 'sectionItem': {
+        const { title } = splitItem({
+          line: line.no,
+          number: 1,
+          lineText: line.text,
+          parts: [{ text: line.rest, unitLine: false }],
+        });
+        this.startSection(line.no, title);
+        this.startItem({ ...line, number: 1 }, false);
         return;
-      case 'units':
-        if (this.item) this.item.parts.push({ text: line.text, unitLine: true });
-        else if (this.openHeading) mergeUnits(this.openHeading, readUnitNotes(line.text));
-        else this.warn(line.no, `责任单位没有对应的条目，已忽略：“${clip(line.text)}”`);
+      }
+      case 'subheading':
+        this.startSubheading(line);
         return;
       case 'text':
-        if (this.isHeadingLine(i)) {
-          this.startSection(line.no, line.text);
-        } else if (this.item) {
-          this.item.parts.push({ text: line.text, unitLine: false });
-        } else if (this.seenItem) {
-          this.warn(line.no, `无法归入任何条目的内容，已忽略：“${clip(line.text)}”`);
-        }
+        this.takeText(i);
         return;
     }
   }
 
-  /** What a line is, given the level that holds the items. */
-  private effectiveKind(
-    line: Line,
-  ): 'blank' | 'meta' | 'item' | 'section' | 'subheading' | 'units' | 'text' {
-    switch (line.kind) {
-      case 'blank':
-      case 'meta':
-      case 'units':
-        return line.kind;
-      case 'numbered':
-        return this.level === 'numbered' ? 'item' : 'text';
-      case 'l2':
-        if (this.level === 'l2') return 'item';
-        if (this.level !== 'numbered') return 'text';
-        return this.hasL1 ? 'subheading' : 'section';
-      case 'l1':
-        return this.level === 'l1' ? 'item' : 'section';
-      case 'sub':
-      case 'text':
-        return 'text';
+  private takeText(i: number): void {
+    const line = this.body[i];
+    if (line.kind === 'units') {
+      if (this.item) this.item.parts.push({ text: line.text, unitLine: true });
+      else if (this.openHeading) mergeUnits(this.openHeading, readUnitNotes(line.text));
+      else this.warn(line.no, `责任单位没有对应的条目，已忽略：“${clip(line.text)}”`);
+    } else if (this.isHeadingLine(i)) {
+      this.startSection(line.no, line.text);
+    } else if (this.item) {
+      this.item.parts.push({ text: line.text, unitLine: false });
+    } else if (this.seenItem && this.section) {
+      this.section.stray.push({
+        line: line.no,
+        message: `无法归入任何条目的内容，已忽略：“${clip(line.text)}”`,
+      });
     }
   }
 
   /**
    * A heading without numeral: a short line that does not end a sentence or introduce what
-   * follows ("…如下："), directly followed by
-   * an item (or a "（一）" heading), and not the unfinished end of the current item.
+   * follows ("…如下："), directly followed by an item (or a "（一）" heading, or a table of
+   * items), and not the unfinished end of the current item.
    */
   private isHeadingLine(i: number): boolean {
     const text = this.body[i].text;
@@ -463,7 +942,8 @@ class BodyParser {
       !balanced(text)
     )
       return false;
-    if (this.item) {
+    // A table row is complete in itself.
+    if (this.item && !this.item.row) {
       const last = this.item.parts.at(-1)!.text;
       if (
         !/[。！？!?）)」”』]$/.test(last) ||
@@ -473,9 +953,8 @@ class BodyParser {
     }
     for (let j = i + 1; j < this.body.length; j++) {
       const next = this.body[j];
-      if (next.kind === 'blank' || next.kind === 'meta') continue;
-      const kind = this.effectiveKind(next);
-      return kind === 'item' || kind === 'subheading';
+      if (next.kind === 'blank' || next.kind === 'meta' || next.kind === 'tableHeader') continue;
+      return this.roles[j] === 'item' || this.roles[j] === 'subheading';
     }
     return false;
   }
@@ -483,44 +962,64 @@ class BodyParser {
   private startSection(lineNo: number, text: string): void {
     this.finishItem();
     const heading = headingOf(text);
-    this.section = { heading, line: lineNo, items: [] };
+    this.section = { heading, line: lineNo, items: [], stray: [] };
     this.sections.push(this.section);
-    this.subheading = null;
+    this.subheadings = [];
     this.openHeading = heading;
-    this.groupStart = true;
+    for (const kind of Object.keys(RANK) as Kind[]) this.groupStart.add(kind);
   }
 
-  private startItem(line: Line): void {
+  private startSubheading(line: Line): void {
+    this.finishItem();
+    const rank = RANK[line.kind]!;
+    this.sequence(line, false);
+    const heading = headingOf(line.rest);
+    this.subheadings = this.subheadings.filter((h) => h.rank < rank);
+    this.subheadings.push({ rank, heading });
+    this.openHeading = heading;
+    for (const [kind, r] of Object.entries(RANK) as [Kind, number][])
+      if (r > rank) this.groupStart.add(kind);
+  }
+
+  private startItem(line: Line, numbered = true): void {
     this.finishItem();
     if (!this.section) {
       this.section = {
         heading: { title: null, units: [], allUnits: false },
         line: line.no,
         items: [],
+        stray: [],
       };
       this.sections.push(this.section);
     }
-    this.checkSequence(line);
+    if (numbered) this.sequence(line, true);
+    const row = line.row;
     this.item = {
       line: line.no,
       number: line.number,
-      lineText: line.text,
-      parts: [{ text: line.rest, unitLine: false }],
+      lineText: row ? row.task : line.text,
+      parts: [line.rest, ...(row?.details ?? [])].map((text) => ({ text, unitLine: false })),
+      row,
     };
     this.seenItem = true;
     this.openHeading = null;
-    this.groupStart = false;
   }
 
-  private checkSequence(line: Line): void {
+  /** Checks the numbering of items; headings count too, but only items are warned about. */
+  private sequence(line: Line, isItem: boolean): void {
+    // Table rows and "1." items are numbered alike.
+    const kind = line.kind === 'row' ? 'numbered' : line.kind;
     const n = line.number;
-    const prev = this.lastNumber;
-    this.lastNumber = n;
-    if (prev === null) {
+    const prev = this.lastNumber.get(kind);
+    const restart = this.groupStart.has(kind);
+    this.lastNumber.set(kind, n);
+    this.groupStart.delete(kind);
+    if (!isItem) return;
+    if (prev === undefined) {
       if (n !== 1) this.warn(line.no, `条目编号不连续：第一条的编号是${n}`);
       return;
     }
-    if (n === prev + 1 || (n === 1 && this.groupStart)) return;
+    if (n === prev + 1 || (n === 1 && restart)) return;
     if (n > prev + 1) this.warn(line.no, `条目编号不连续：第${prev}项之后是第${n}项`);
     else if (n === prev) this.warn(line.no, `条目编号重复：第${n}项出现了两次`);
     else this.warn(line.no, `条目编号顺序有误：第${prev}项之后是第${n}项`);
@@ -533,10 +1032,16 @@ class BodyParser {
     const { title, body, note } = splitItem(draft);
     let units = note.units;
     let allUnits = note.allUnits;
+    if (draft.row) {
+      units = [...draft.row.units];
+      pushDistinct(units, note.units);
+      allUnits ||= draft.row.allUnits;
+    }
     if (units.length === 0 && !allUnits) {
-      const inherited = [this.subheading, this.section.heading].find(
-        (h) => h !== null && (h.units.length > 0 || h.allUnits),
-      );
+      const inherited = [
+        ...this.subheadings.map((h) => h.heading).reverse(),
+        this.section.heading,
+      ].find((h) => h.units.length > 0 || h.allUnits);
       if (inherited) {
         units = [...inherited.units];
         allUnits = inherited.allUnits;
@@ -545,14 +1050,13 @@ class BodyParser {
     if (units.length === 0 && !allUnits) this.warn(draft.line, `第${draft.number}项未写明责任单位`);
     if (title === '') this.warn(draft.line, `第${draft.number}项没有内容`);
     const fullText = draft.parts.map((p) => p.text).reduce(joinText, '');
-    const item: ParsedItem = {
-      number: draft.number,
-      title,
-      body,
-      units,
-      allUnits,
-      deadlineHints: extractDeadlineHints(fullText, this.year),
-    };
+    const deadlineHints = extractDeadlineHints(fullText, this.year);
+    if (draft.row && draft.row.deadline !== '') {
+      for (const hint of extractDeadlineCellHints(draft.row.deadline, this.year))
+        if (!deadlineHints.some((h) => h.date === hint.date && h.text === hint.text))
+          deadlineHints.push(hint);
+    }
+    const item: ParsedItem = { number: draft.number, title, body, units, allUnits, deadlineHints };
     this.section.items.push(item);
     this.itemLines.set(item, draft.line);
   }
@@ -632,14 +1136,17 @@ function mergeUnits(target: Heading, note: UnitNote): void {
 }
 
 /**
- * Takes the responsible-unit notes out of a text: bracketed "（责任科室：A、B）" anywhere, and
- * unbracketed "责任单位：A、B。" at the start, after a sentence end or on its own line.
+ * Takes the responsible-unit notes out of a text: bracketed "（责任科室：A、B）" or
+ * "【责任科室：A】" anywhere, and unbracketed "责任单位：A、B。" or "【责任科室】A、B" at the start,
+ * after a sentence end or on its own line. Brackets holding only other labels ("（完成时限：…）",
+ * "（责任领导：张三）") are taken out too, without units.
  */
 function readUnitNotes(input: string): UnitNote {
-  let text = input;
+  // "【责任科室】A、B" is written like "责任科室：A、B" on a line of its own.
+  let text = input.replace(BOXED_LABEL_RE, (_, label: string) => `\n${label}：`);
   const tokens: string[] = [];
 
-  for (let start = findBracketedNote(text); start >= 0; start = findBracketedNote(text)) {
+  for (let start = findBracketedNote(text); start >= 0; start = findBracketedNote(text, start)) {
     const end = matchingClose(text, start);
     tokens.push(...noteTokens(text.slice(start + 1, end < 0 ? text.length : end)));
     text = text.slice(0, start) + (end < 0 ? '' : text.slice(end + 1));
@@ -652,33 +1159,40 @@ function readUnitNotes(input: string): UnitNote {
     text =
       text.slice(0, start) + text.slice(end < text.length && text[end] === '。' ? end + 1 : end);
   }
+  return { text: text.replace(/\n/g, ''), ...unitsOf(tokens) };
+}
 
+/** Named units and the "各科室"-style every-unit flag of a list of unit names. */
+function unitsOf(tokens: string[]): { units: string[]; allUnits: boolean } {
   const units: string[] = [];
   let allUnits = false;
   for (const token of tokens) {
-    if (/^(?:局机关|全局|本局|局属|局|机关|区|全区)?(?:各|全体|所有)/.test(token)) allUnits = true;
+    if (/^(?:局机关|全局|本局|局属|局|机关|区|全区|县|全县|市|全市)?(?:各|全体|所有)/.test(token))
+      allUnits = true;
     else pushDistinct(units, [token]);
   }
-  return { text: text.replace(/\n/g, ''), units, allUnits };
+  return { units, allUnits };
 }
 
-function findBracketedNote(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if ((text[i] === '（' || text[i] === '(') && BRACKETED_UNITS_START.test(text.slice(i, i + 16)))
-      return i;
+const NOTE_OPEN_RE = new RegExp(`[${NOTE_OPENERS}]`, 'g');
+
+/** Start of the first bracket from `from` on that holds a note: it opens with a label. */
+function findBracketedNote(text: string, from = 0): number {
+  NOTE_OPEN_RE.lastIndex = from;
+  for (let m = NOTE_OPEN_RE.exec(text); m; m = NOTE_OPEN_RE.exec(text)) {
+    if (NOTE_START_RE.test(text.slice(m.index + 1, m.index + 24))) return m.index;
   }
   return -1;
 }
 
 function matchingClose(text: string, open: number): number {
+  const kind = BRACKET_KIND[text[open]];
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text[i];
-    if (c === '（' || c === '(') depth++;
-    else if (c === '）' || c === ')') {
-      depth--;
-      if (depth === 0) return i;
-    }
+    if (BRACKET_KIND[c] !== kind) continue;
+    if (NOTE_OPENERS.includes(c)) depth++;
+    else if (--depth === 0) return i;
   }
   return -1;
 }

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     parsePlanText(seedText);
     seedRuns.push(performance.now() - t);
   }
-  const big = syntheticPlan(new Date().getFullYear() + 1, 20, 100);
+  const big = syntheticPlan(new Date().getFullYear() + 1, 20, 45);
   const t0 = performance.now();
   const bigParsed = parsePlanText(big);
   const bigParseMs = performance.now() - t0;

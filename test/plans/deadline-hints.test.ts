@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { extractDeadlineHints } from '../../src/plans/deadline-hints.js';
+import { extractDeadlineCellHints, extractDeadlineHints } from '../../src/plans/deadline-hints.js';
 
 describe('extractDeadlineHints', () => {
   const dated: [string, string, string][] = [
@@ -87,5 +87,44 @@ describe('extractDeadlineHints', () => {
 
   it('dates nothing when the plan year is unknown', () => {
     expect(extractDeadlineHints('年内新增5个托育点，6月底前完成', null)).toEqual([]);
+  });
+});
+
+describe('extractDeadlineCellHints', () => {
+  const cells: [string, string, string][] = [
+    // [a table's "完成时限" cell, words the hint quotes, date]
+    ['6月底前', '6月底前', '2024-06-30'],
+    ['6月', '6月', '2024-06-30'],
+    ['12月份', '12月份', '2024-12-31'],
+    ['十月', '十月', '2024-10-31'],
+    ['6月30日', '6月30日', '2024-06-30'],
+    ['2025年3月', '2025年3月', '2025-03-31'],
+    ['2024年9月30日', '2024年9月30日', '2024-09-30'],
+    ['2024-06-30', '2024-06-30', '2024-06-30'],
+    ['2024.6', '2024.6', '2024-06-30'],
+    ['6.30', '6.30', '2024-06-30'],
+    ['3-6月', '6月', '2024-06-30'],
+    ['3月至6月', '6月', '2024-06-30'],
+    ['全年', '全年', '2024-12-31'],
+    ['第三季度', '第三季度', '2024-09-30'],
+  ];
+
+  it.each(cells)('dates the cell "%s" by "%s" as %s', (cell, words, date) => {
+    expect(extractDeadlineCellHints(cell, 2024)).toEqual([{ text: words, date }]);
+  });
+
+  it.each(['长期', '持续推进', '每月', ''])('finds no deadline in the cell "%s"', (cell) => {
+    expect(extractDeadlineCellHints(cell, 2024)).toEqual([]);
+  });
+
+  it('lists two dates of one cell', () => {
+    expect(extractDeadlineCellHints('3月、9月', 2024)).toEqual([
+      { text: '3月', date: '2024-03-31' },
+      { text: '9月', date: '2024-09-30' },
+    ]);
+  });
+
+  it('dates nothing when the plan year is unknown', () => {
+    expect(extractDeadlineCellHints('6月', null)).toEqual([]);
   });
 });

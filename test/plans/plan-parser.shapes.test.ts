@@ -439,10 +439,26 @@ describe('warnings', () => {
       { line: 4, message: '第2项未写明责任单位' },
       { line: 5, message: '条目编号不连续：第2项之后是第4项' },
       { line: 6, message: '条目编号重复：第4项出现了两次' },
+      // The prose of an ignored section is not warned about line by line.
       { line: 7, message: '“保障措施”下没有工作要点条目，该部分已忽略' },
-      { line: 8, message: '无法归入任何条目的内容，已忽略：“各单位要高度重视，认真抓好落实。”' },
     ]);
     expect(plan.sections.map((s) => s.title)).toEqual(['加强党的建设']);
+  });
+
+  it('warns about text under a heading that belongs to no item', () => {
+    const plan = parsePlanText(
+      doc(
+        '北城区教育局2023年工作要点', // 1
+        '一、加强党的建设', // 2
+        '1.加强政治建设。（责任科室：组织科）', // 3
+        '二、提高教育质量', // 4
+        '各单位要高度重视。', // 5
+        '2.推进课程改革。（责任科室：中教科）', // 6
+      ),
+    );
+    expect(plan.warnings).toEqual([
+      { line: 5, message: '无法归入任何条目的内容，已忽略：“各单位要高度重视。”' },
+    ]);
   });
 
   it('warns about a unit line that follows no item', () => {
