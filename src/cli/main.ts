@@ -68,7 +68,7 @@ async function parseCommand(args: string[]): Promise<void> {
       `${s.ordinal}. ${s.title ?? '（无标题）'}`,
       ...s.items.map(
         (i) =>
-          `   ${i.number}. ${i.title} —— ${i.allUnits ? ['各科室、各部门', ...i.units].join('、') : i.units.join('、') || '（未写明责任单位）'}${i.deadlineHints.length ? `（${i.deadlineHints.map((h) => `${h.text}→${h.date}`).join('，')}）` : ''}`,
+          `   ${i.number}. ${i.title} —— ${[...i.units, ...(i.allUnits ? ['各单位'] : [])].join('、') || '（未写明责任单位）'}${i.deadlineHints.length ? `（${i.deadlineHints.map((h) => `${h.text}→${h.date}`).join('，')}）` : ''}`,
       ),
     ]),
     ...parsed.warnings.map((w) => `警告 第${w.line}行：${w.message}`),
