@@ -88,17 +88,7 @@ export class MilestonesService {
     page: number,
     pageSize: number,
   ): Promise<Page<MilestoneView>> {
-    const [task]: { unit_id: string }[] = await this.db.query(
-      `SELECT unit_id FROM tasks WHERE id = $1`,
-      [taskId],
-    );
-    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
-    await this.authorizer.require(
-      actor,
-      'milestone.read',
-      { unitId: task.unit_id },
-      { type: 'task', id: taskId },
-    );
+    await this.tasks.requireAccess(actor, taskId, 'milestone.read');
     const [{ total }]: { total: number }[] = await this.db.query(
       `SELECT count(*)::int AS total FROM milestones WHERE task_id = $1`,
       [taskId],

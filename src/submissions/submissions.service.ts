@@ -229,17 +229,7 @@ export class SubmissionsService {
     page: number,
     pageSize: number,
   ): Promise<Page<SubmissionView>> {
-    const [task]: { unit_id: string }[] = await this.db.query(
-      `SELECT unit_id FROM tasks WHERE id = $1`,
-      [taskId],
-    );
-    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
-    await this.authorizer.require(
-      actor,
-      'submission.read',
-      { unitId: task.unit_id },
-      { type: 'task', id: taskId },
-    );
+    await this.tasks.requireAccess(actor, taskId, 'submission.read');
     const [{ total }]: { total: number }[] = await this.db.query(
       `SELECT count(*)::int AS total FROM submissions WHERE task_id = $1`,
       [taskId],

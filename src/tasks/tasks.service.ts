@@ -140,6 +140,25 @@ export class TasksService {
     return view;
   }
 
+  /**
+   * Checks that `actor` may do `action` on what belongs to a task (its reports, requests,
+   * milestones …), judged by the task's unit; 404 for an unknown task.
+   */
+  async requireAccess(actor: Actor, taskId: string, action: Action): Promise<{ unitId: string }> {
+    const [task]: { unit_id: string }[] = await this.db.query(
+      `SELECT unit_id FROM tasks WHERE id = $1`,
+      [taskId],
+    );
+    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    await this.authorizer.require(
+      actor,
+      action,
+      { unitId: task.unit_id },
+      { type: 'task', id: taskId },
+    );
+    return { unitId: task.unit_id };
+  }
+
   private async find(id: string): Promise<TaskView> {
     const [row]: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id
