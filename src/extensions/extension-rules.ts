@@ -5,6 +5,7 @@
 import { businessDateOf, isValidDate } from '../calendar/business-time.js';
 import { html } from '../common/html.js';
 import { isOpen, STATUS_LABELS, type TaskStatus } from '../tasks/task-state.js';
+import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
 
 export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
@@ -152,14 +153,6 @@ export interface DecisionMailInput {
   decidedBy: string;
 }
 
-export interface ComposedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-const FOOTER = '—— 督办系统（本邮件由系统自动发送）';
-
 /** The mail a unit receives when its extension request is decided. Every value is escaped in HTML. */
 export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
   const approved = input.decision === 'approve';
@@ -186,7 +179,7 @@ export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
     '',
     advice,
     '',
-    FOOTER,
+    MAIL_FOOTER,
   ].join('\n');
   const commentHtml = input.comment
     ? html`<p>审批意见：</p>
@@ -203,6 +196,8 @@ export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
     commentHtml +
     html`<p>审批人：${input.decidedBy}</p>
       <p>${advice}</p>
-      <p style="color:#888">${FOOTER}</p>`;
+      <p style="color:#888">${MAIL_FOOTER}</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }
+
+export type { ComposedMail };

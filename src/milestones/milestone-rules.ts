@@ -5,6 +5,7 @@
 import { businessDateOf, endOfBusinessDay, isValidDate } from '../calendar/business-time.js';
 import { html } from '../common/html.js';
 import type { ParsedOffset } from '../reminders/reminder-policy.js';
+import { type ComposedMail } from '../notifications/reminder-mail.js';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -147,12 +148,6 @@ export interface MilestoneMailInput {
   offset: ParsedOffset;
 }
 
-export interface ComposedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
 function urgency(offset: ParsedOffset): string {
   if (offset.kind === 'workdays') {
     const left = -offset.workdays;
@@ -195,3 +190,5 @@ export function composeMilestoneReminderMail(input: MilestoneMailInput): Compose
     <p style="color:#888">—— 督办系统（本邮件由系统自动发送）</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }
+
+export type { ComposedMail };

@@ -14,6 +14,9 @@ export interface ReminderMailInput {
   msLeft: number | null;
 }
 
+/** Closing line of every message Duban sends. */
+export const MAIL_FOOTER = '—— 督办系统（本邮件由系统自动发送）';
+
 export interface ComposedMail {
   subject: string;
   text: string;
@@ -50,13 +53,13 @@ export function composeReminderMail(input: ReminderMailInput): ComposedMail {
     '',
     '请按时完成并报送进展。如已完成，请在督办系统中标记办结；如需延期，请在截止前提出申请。',
     '',
-    '—— 督办系统（本邮件由系统自动发送）',
+    MAIL_FOOTER,
   ].join('\n');
   const body = html`<p>${input.unitName}：</p>
     <p>《${input.planTitle}》第${input.itemNumber}项由贵单位${role}落实：</p>
     <blockquote><strong>${input.itemTitle}</strong></blockquote>
     <p>截止时间：<strong>${input.deadline}</strong>（${when}）</p>
     <p>请按时完成并报送进展。如已完成，请在督办系统中标记办结；如需延期，请在截止前提出申请。</p>
-    <p style="color:#888">—— 督办系统（本邮件由系统自动发送）</p>`;
+    <p style="color:#888">${MAIL_FOOTER}</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }

@@ -4,6 +4,7 @@
  */
 import { html } from '../common/html.js';
 import { STATUS_LABELS, type TaskStatus } from '../tasks/task-state.js';
+import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
 
 /** At most one nudge per task in this window. */
 export const NUDGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -35,14 +36,6 @@ export interface NudgeMailInput {
   nudgedBy: string;
 }
 
-export interface ComposedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-const FOOTER = '—— 督办系统（本邮件由系统自动发送）';
-
 /** The reminder a supervisor sends at once. Every value is escaped in the HTML part. */
 export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
   const role = input.role === 'lead' ? '牵头' : '配合';
@@ -59,7 +52,7 @@ export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
     ...(input.note ? [`督导室留言：${input.note}`] : []),
     `催办人：${input.nudgedBy}`,
     '',
-    FOOTER,
+    MAIL_FOOTER,
   ].join('\n');
   const noteHtml = input.note
     ? html`<p>督导室留言：</p>
@@ -75,6 +68,8 @@ export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
       <p>当前状态：${STATUS_LABELS[input.status]}</p>` +
     noteHtml +
     html`<p>催办人：${input.nudgedBy}</p>
-      <p style="color:#888">${FOOTER}</p>`;
+      <p style="color:#888">${MAIL_FOOTER}</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }
+
+export type { ComposedMail };

@@ -72,22 +72,9 @@ export class NudgesService {
       const waitMs = nudgeWaitMs(lastAt, now);
       if (waitMs > 0) throw new TooManyNudgesError(waitMs);
 
-      const [info]: {
-        plan_title: string;
-        item_number: number;
-        item_title: string;
-        unit_name: string;
-      }[] = await m.query(
-        `SELECT p.title AS plan_title, i.number AS item_number, i.title AS item_title, u.name AS unit_name
-           FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
-           JOIN units u ON u.id = t.unit_id WHERE t.id = $1`,
-        [taskId],
-      );
+      const info = await this.tasks.mailContext(m, taskId);
       const mail = composeNudgeMail({
-        planTitle: info.plan_title,
-        itemNumber: info.item_number,
-        itemTitle: info.item_title,
-        unitName: info.unit_name,
+        ...info,
         role: task.role,
         status: task.status,
         deadline: describeDeadline(task.dueAt, this.config.businessTz),
@@ -105,7 +92,7 @@ export class NudgesService {
       });
       if (emailIds.length === 0) {
         throw new ConflictError(
-          `责任单位“${info.unit_name}”没有联系人，也未设置联系邮箱，催办无法送达；请先设置联系邮箱`,
+          `责任单位“${info.unitName}”没有联系人，也未设置联系邮箱，催办无法送达；请先设置联系邮箱`,
           { unitId: task.unitId },
         );
       }

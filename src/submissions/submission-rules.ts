@@ -3,6 +3,7 @@
  * Pure: no Nest, no database.
  */
 import { html } from '../common/html.js';
+import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
 
 export const SUBMISSION_STATUSES = ['submitted', 'approved', 'returned'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
@@ -86,14 +87,6 @@ export interface DecisionMailInput {
   decidedBy: string;
 }
 
-export interface ComposedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-const FOOTER = '—— 督办系统（本邮件由系统自动发送）';
-
 /** The mail a unit receives when its report is approved or returned. Every value is escaped in HTML. */
 export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
   const approved = input.decision === 'approve';
@@ -120,7 +113,7 @@ export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
     '',
     advice,
     '',
-    FOOTER,
+    MAIL_FOOTER,
   ].join('\n');
   const commentHtml = input.comment
     ? html`<p>审核意见：</p>
@@ -137,6 +130,8 @@ export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
       <p>报告：${report}</p>
       <blockquote style="white-space:pre-wrap;color:#555">${quoted}</blockquote>
       <p>${advice}</p>
-      <p style="color:#888">${FOOTER}</p>`;
+      <p style="color:#888">${MAIL_FOOTER}</p>`;
   return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
 }
+
+export type { ComposedMail };

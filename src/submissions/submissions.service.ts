@@ -380,23 +380,10 @@ export class SubmissionsService {
     comment: string | null,
     actor: Actor,
   ): Promise<string[]> {
-    const [info]: {
-      plan_title: string;
-      item_number: number;
-      item_title: string;
-      unit_name: string;
-    }[] = await m.query(
-      `SELECT p.title AS plan_title, i.number AS item_number, i.title AS item_title, u.name AS unit_name
-         FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
-         JOIN units u ON u.id = t.unit_id WHERE t.id = $1`,
-      [task.id],
-    );
+    const info = await this.tasks.mailContext(m, task.id);
     const mail = composeDecisionMail({
       decision,
-      planTitle: info.plan_title,
-      itemNumber: info.item_number,
-      itemTitle: info.item_title,
-      unitName: info.unit_name,
+      ...info,
       submissionNumber: row.number,
       submittedAt: this.businessDateTime(new Date(row.submitted_at)),
       body: row.body,

@@ -159,6 +159,31 @@ export class TasksService {
     return { unitId: task.unit_id };
   }
 
+  /** What messages about a task name: its plan, item and unit. */
+  async mailContext(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<{ planTitle: string; itemNumber: number; itemTitle: string; unitName: string }> {
+    const [row]: {
+      plan_title: string;
+      item_number: number;
+      item_title: string;
+      unit_name: string;
+    }[] = await m.query(
+      `SELECT p.title AS plan_title, i.number AS item_number, i.title AS item_title, u.name AS unit_name
+           FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
+           JOIN units u ON u.id = t.unit_id WHERE t.id = $1`,
+      [taskId],
+    );
+    if (!row) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    return {
+      planTitle: row.plan_title,
+      itemNumber: row.item_number,
+      itemTitle: row.item_title,
+      unitName: row.unit_name,
+    };
+  }
+
   private async find(id: string): Promise<TaskView> {
     const [row]: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id
