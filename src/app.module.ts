@@ -79,7 +79,10 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), migrationsRun: false }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(options.databaseUrl, options.config.dbPool),
+          migrationsRun: false,
+        }),
         JwtModule.register({}),
       ],
       controllers: servesHttp

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, Logger, type INestApplication, type LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AuditService } from './audit/audit.service.js';
+import { ForbiddenError } from './auth/authorizer.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
@@ -89,7 +91,17 @@ export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: '1mb' });
   express.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });
-  express.useGlobalFilters(new AllExceptionsFilter());
+  const audit = app.get(AuditService);
+  express.useGlobalFilters(
+    new AllExceptionsFilter({
+      // A refusal is recorded after the request's transaction (if any) has rolled back.
+      beforeRespond: async (exception, req) => {
+        if (exception instanceof ForbiddenError && exception.refusal) {
+          await audit.record(null, { ...exception.refusal, ip: req.ip ?? null });
+        }
+      },
+    }),
+  );
   express.useGlobalPipes(createValidationPipe());
   express.disable('x-powered-by');
   const document = SwaggerModule.createDocument(

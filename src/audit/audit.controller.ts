@@ -65,7 +65,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: '操作记录（只读）：按对象、操作人、时间筛选' })
   async list(@CurrentActor() actor: Actor, @Query() q: AuditQueryDto) {
-    await this.authorizer.require(actor, 'audit.read');
+    this.authorizer.require(actor, 'audit.read');
     return this.audit.list(q);
   }
 }

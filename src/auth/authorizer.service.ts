@@ -1,26 +1,32 @@
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { type Action, type Actor, can, type Target } from './permissions.js';
 
+/**
+ * 403. It carries the audit entry of the refusal, which is written once the request has failed —
+ * after any transaction of the request has rolled back and given its connection back — never
+ * through a second connection while the first one holds row locks.
+ */
 export class ForbiddenError extends HttpException {
-  constructor(message = '无权执行此操作') {
+  constructor(
+    message = '无权执行此操作',
+    readonly refusal: AuditEntry | null = null,
+  ) {
     super({ statusCode: 403, error: 'Forbidden', message }, HttpStatus.FORBIDDEN);
   }
 }
 
-/** Enforces the permission rules and records every refused attempt. */
+/** Enforces the permission rules; every refusal ends on the audit trail (see ForbiddenError). */
 @Injectable()
 export class Authorizer {
   private readonly logger = new Logger(Authorizer.name);
 
-  constructor(private readonly audit: AuditService) {}
-
-  async require(
+  require(
     actor: Actor,
     action: Action,
     target: Target = {},
     entity?: { type: string; id: string },
-  ): Promise<void> {
+  ): void {
     if (can(actor, action, target)) return;
     this.logger.warn({
       message: 'forbidden',
@@ -29,13 +35,12 @@ export class Authorizer {
       action,
       entity,
     });
-    await this.audit.record(null, {
+    throw new ForbiddenError(undefined, {
       actor,
       action: 'forbidden',
       entityType: entity?.type ?? action.split('.')[0],
       entityId: entity?.id ?? null,
       after: { attempted: action },
     });
-    throw new ForbiddenError();
   }
 }

@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 export interface ErrorBody {
   statusCode: number;
@@ -46,6 +46,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
       ...(body.details !== undefined ? { details: body.details } : {}),
     };
   }
+  if (isUnavailable(exception)) {
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: '服务暂时不可用（数据库无法连接或繁忙），请稍后重试',
+    };
+  }
   // body-parser and multer errors carry a status but are not HttpExceptions.
   const status = (exception as { status?: unknown; statusCode?: unknown })?.status;
   if (status === 413 || (exception as { code?: string })?.code === 'LIMIT_FILE_SIZE') {
@@ -57,12 +64,55 @@ export function toErrorBody(exception: unknown): ErrorBody {
   return { statusCode: 500, error: 'Internal Server Error', message: '服务器内部错误' };
 }
 
+// PostgreSQL SQLSTATEs and socket errors that mean "the database is not there right now".
+const UNAVAILABLE_CODES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '57014', // query_canceled (statement_timeout)
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+function isUnavailable(exception: unknown): boolean {
+  for (let e = exception, depth = 0; e && depth < 4; depth++) {
+    const err = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+    if (
+      typeof err.message === 'string' &&
+      /timeout exceeded when trying to connect|Connection terminated|connection is closed/i.test(
+        err.message,
+      )
+    ) {
+      return true;
+    }
+    e = err.driverError ?? err.cause;
+  }
+  return false;
+}
+
+export interface ExceptionFilterHooks {
+  /** Runs before the error response is sent, e.g. to record a refusal on the audit trail. */
+  beforeRespond?: (exception: unknown, request: Request) => Promise<void> | void;
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly hooks: ExceptionFilterHooks = {}) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({
@@ -70,6 +120,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
         error: exception instanceof Error ? exception.stack : String(exception),
       });
     }
-    res.status(body.statusCode).json(body);
+    if (body.statusCode === 503) res.setHeader('Retry-After', '5');
+    const respond = () => {
+      if (!res.headersSent) res.status(body.statusCode).json(body);
+    };
+    const hook = this.hooks.beforeRespond;
+    if (!hook) return respond();
+    Promise.resolve()
+      .then(() => hook(exception, http.getRequest<Request>()))
+      .catch((error: unknown) =>
+        this.logger.error({ message: 'error hook failed', error: String(error) }),
+      )
+      .finally(respond);
   }
 }

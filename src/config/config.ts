@@ -23,6 +23,13 @@ export interface AppConfig {
   /** First admin account, created on an empty database. */
   readonly adminEmail: string | null;
   readonly adminPassword: string | null;
+  /** Database pool limits (DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+  readonly dbPool: {
+    max: number;
+    acquireTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleInTransactionTimeoutMs: number;
+  };
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'text';
 }
@@ -180,6 +187,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     queuePrefix: prefix(env, 'QUEUE_PREFIX', 'duban'),
     adminEmail: adminEmail(env),
     adminPassword: adminPassword(env),
+    dbPool: {
+      max: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+      acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: integer(
+        env,
+        'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        30_000,
+        100,
+        3_600_000,
+      ),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
   };

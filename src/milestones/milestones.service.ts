@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Authorizer } from '../auth/authorizer.service.js';
 import type { Action, Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
@@ -77,7 +76,6 @@ export class MilestonesService {
     private readonly tasks: TasksService,
     private readonly reminders: MilestoneRemindersService,
     private readonly audit: AuditService,
-    private readonly authorizer: Authorizer,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -149,16 +147,10 @@ export class MilestonesService {
       if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
       // Editing the milestone needs 'milestone.manage'; marking it done or open, 'milestone.complete'.
       const edits = title !== undefined || redates;
-      const first: Action = edits ? 'milestone.manage' : 'milestone.complete';
-      const task = await this.tasks.lockForChange(m, actor, ref.task_id, first);
-      if (edits && change.done !== undefined) {
-        await this.authorizer.require(
-          actor,
-          'milestone.complete',
-          { unitId: task.unitId },
-          { type: 'milestone', id },
-        );
-      }
+      const actions: Action[] = [];
+      if (edits) actions.push('milestone.manage');
+      if (change.done !== undefined || !edits) actions.push('milestone.complete');
+      const task = await this.tasks.lockForChange(m, actor, ref.task_id, actions);
       const before = await this.lockMilestone(m, id);
       const now = this.clock.now();
       const after: MilestoneRow = { ...before };

@@ -112,7 +112,7 @@ export class ProgressController {
     @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('工作要点')) id: string,
   ): Promise<PlanProgressView> {
-    await this.authorizer.require(actor, 'plan.read');
+    this.authorizer.require(actor, 'plan.read');
     return this.progress.ofPlan(id);
   }
 }

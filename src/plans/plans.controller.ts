@@ -73,7 +73,7 @@ export class PlansController {
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ImportResult> {
-    await this.authorizer.require(actor, 'plan.import');
+    this.authorizer.require(actor, 'plan.import');
     if (!file) {
       throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
         { field: 'file', message: '缺少文件' },
@@ -89,7 +89,7 @@ export class PlansController {
   @Get()
   @ApiOperation({ summary: '已导入的工作要点' })
   async list(@CurrentActor() actor: Actor, @Query() q: PageQueryDto) {
-    await this.authorizer.require(actor, 'plan.read');
+    this.authorizer.require(actor, 'plan.read');
     return this.plans.list(q.page, q.pageSize);
   }
 
@@ -99,7 +99,7 @@ export class PlansController {
     @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('工作要点')) id: string,
   ): Promise<unknown> {
-    await this.authorizer.require(actor, 'plan.read');
+    this.authorizer.require(actor, 'plan.read');
     return this.plans.get(id);
   }
 
@@ -111,7 +111,7 @@ export class PlansController {
     @Param('id', new EntityIdPipe('工作要点')) id: string,
     @Body() body: unknown,
   ): Promise<ReminderPolicy> {
-    await this.authorizer.require(actor, 'plan.policy');
+    this.authorizer.require(actor, 'plan.policy');
     return this.plans.setPolicy(id, body, actor);
   }
 }

@@ -345,7 +345,7 @@ export class SubmissionsService {
       [attachmentId],
     );
     if (!row) throw new NotFoundError(`附件 ${attachmentId} 不存在`);
-    await this.authorizer.require(
+    this.authorizer.require(
       actor,
       'submission.read',
       { unitId: row.unit_id },

@@ -131,12 +131,7 @@ export class TasksService {
 
   async get(actor: Actor, id: string): Promise<TaskView> {
     const view = await this.find(id);
-    await this.authorizer.require(
-      actor,
-      'task.read',
-      { unitId: view.unit.id },
-      { type: 'task', id },
-    );
+    this.authorizer.require(actor, 'task.read', { unitId: view.unit.id }, { type: 'task', id });
     return view;
   }
 
@@ -150,12 +145,7 @@ export class TasksService {
       [taskId],
     );
     if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
-    await this.authorizer.require(
-      actor,
-      action,
-      { unitId: task.unit_id },
-      { type: 'task', id: taskId },
-    );
+    this.authorizer.require(actor, action, { unitId: task.unit_id }, { type: 'task', id: taskId });
     return { unitId: task.unit_id };
   }
 
@@ -224,21 +214,28 @@ export class TasksService {
   }
 
   /**
-   * Loads a task for a change inside `m`: row-locked, permission checked against its unit, and
-   * its version compared when the caller sent one.
+   * Loads a task for a change inside `m`: permission checked against its unit first (a task never
+   * changes unit), then row-locked, and its version compared when the caller sent one. A refusal
+   * takes no lock.
    */
   async lockForChange(
     m: EntityManager,
     actor: Actor,
     id: string,
-    action: Action,
+    actions: Action | readonly Action[],
     version?: number,
   ): Promise<Task> {
+    const [ref]: { unit_id: string }[] = await m.query(`SELECT unit_id FROM tasks WHERE id = $1`, [
+      id,
+    ]);
+    if (!ref) throw new NotFoundError(`任务 ${id} 不存在`);
+    for (const action of typeof actions === 'string' ? [actions] : actions) {
+      this.authorizer.require(actor, action, { unitId: ref.unit_id }, { type: 'task', id });
+    }
     const task = await m
       .getRepository(Task)
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
-    await this.authorizer.require(actor, action, { unitId: task.unitId }, { type: 'task', id });
     if (version !== undefined && version !== task.version) {
       throw new ConflictError(`任务已被他人修改（当前版本 ${task.version}），请刷新后重试`, {
         currentVersion: task.version,
@@ -332,40 +329,30 @@ export class TasksService {
       newDueAt = t;
     }
 
+    const actions: Action[] = [];
+    if (newDueAt !== null) actions.push('task.assign');
+    if (change.status === 'done') actions.push('task.close');
+    if (change.status === 'open') actions.push('task.reopen');
+    if (actions.length === 0) {
+      throw new InvalidInputException('没有要修改的内容：请给出 dueDate、dueAt 或 status', [
+        { field: 'status', message: '须给出 dueDate、dueAt 或 status 之一' },
+      ]);
+    }
+
     const outcome = await this.db.transaction(async (m) => {
-      const action: Action =
-        newDueAt !== null ? 'task.assign' : change.status === 'open' ? 'task.reopen' : 'task.close';
-      const task = await this.lockForChange(m, actor, id, action, change.version);
+      const task = await this.lockForChange(m, actor, id, actions, change.version);
       const before = { status: task.status, dueAt: task.dueAt, dueDate: task.dueDate };
       if (newDueAt && newDueAt.getTime() !== task.dueAt.getTime()) {
-        await this.authorizer.require(
-          actor,
-          'task.assign',
-          { unitId: task.unitId },
-          { type: 'task', id },
-        );
         task.dueAt = newDueAt;
         task.dueDate = businessDateOf(newDueAt, tz);
         task.remindersPlannedAt = now;
       }
       if (change.status === 'done' && task.status !== 'closed') {
-        await this.authorizer.require(
-          actor,
-          'task.close',
-          { unitId: task.unitId },
-          { type: 'task', id },
-        );
         this.applyEvent(task, 'close');
       } else if (
         change.status === 'open' &&
         (task.status === 'closed' || task.status === 'cancelled')
       ) {
-        await this.authorizer.require(
-          actor,
-          'task.reopen',
-          { unitId: task.unitId },
-          { type: 'task', id },
-        );
         this.applyEvent(task, 'reopen');
       }
       const changed =

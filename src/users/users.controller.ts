@@ -54,20 +54,20 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: '创建用户（管理员）' })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto) {
-    await this.authorizer.require(actor, 'user.manage');
+    this.authorizer.require(actor, 'user.manage');
     return this.users.create(actor, body);
   }
 
   @Get()
   @ApiOperation({ summary: '用户列表' })
   async list(@CurrentActor() actor: Actor, @Query() q: PageQueryDto) {
-    await this.authorizer.require(actor, 'user.read');
+    this.authorizer.require(actor, 'user.read');
     return this.users.list(q.page, q.pageSize);
   }
 
   @Get(':id')
   async get(@CurrentActor() actor: Actor, @Param('id', new EntityIdPipe('用户')) id: string) {
-    if (actor.userId !== id) await this.authorizer.require(actor, 'user.read');
+    if (actor.userId !== id) this.authorizer.require(actor, 'user.read');
     return this.users.get(id);
   }
 }
