@@ -18,22 +18,33 @@ import { dataSourceOptions } from './database/data-source.js';
 import { ExtensionsController } from './extensions/extensions.controller.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
-import { MilestoneRemindersService } from './milestones/milestone-reminders.service.js';
+import { MilestoneDeadlineSource } from './milestones/milestone-deadline.source.js';
 import { MilestonesController } from './milestones/milestones.controller.js';
 import { MilestonesService } from './milestones/milestones.service.js';
 import { ProgressController } from './milestones/progress.controller.js';
 import { ProgressService } from './milestones/progress.service.js';
 import { MailerService } from './notifications/mailer.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
-import { NotificationsService } from './notifications/notifications.service.js';
+import { DeliveryService } from './notifications/delivery.service.js';
+import { InboxRepository } from './notifications/inbox.repository.js';
+import { InboxService } from './notifications/inbox.service.js';
+import { LedgerRepository } from './notifications/ledger.repository.js';
+import { LedgerService } from './notifications/ledger.service.js';
+import { OutboxRepository } from './notifications/outbox.repository.js';
+import { OutboxService } from './notifications/outbox.service.js';
 import { NudgesController } from './nudges/nudges.controller.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
 import { createQueueBackend } from './queue/queue-backend.js';
-import { ReminderDeliveryService } from './reminders/reminder-delivery.service.js';
-import { RemindersService } from './reminders/reminders.service.js';
+import { OccurrencesRepository } from './reminders/occurrences.repository.js';
+import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-scheduler.service.js';
+import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
+import { AfterCommit } from './common/after-commit.js';
+import { PermissionGuard } from './http/permission.guard.js';
+import { RateLimitGuard } from './http/rate-limit.guard.js';
+import { RateLimitsRepository } from './http/rate-limits.repository.js';
 import { SubmissionsController } from './submissions/submissions.controller.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
@@ -55,10 +66,22 @@ const SERVICES = [
   AuthService,
   UsersService,
   JobQueue,
+  AfterCommit,
+  RateLimitsRepository,
+  PermissionGuard,
+  RateLimitGuard,
   MailerService,
-  NotificationsService,
-  RemindersService,
-  ReminderDeliveryService,
+  OutboxRepository,
+  OutboxService,
+  DeliveryService,
+  InboxRepository,
+  InboxService,
+  LedgerRepository,
+  LedgerService,
+  OccurrencesRepository,
+  TaskDeadlineSource,
+  MilestoneDeadlineSource,
+  ReminderScheduler,
   PlansService,
   TasksService,
   UnitsService,
@@ -66,7 +89,6 @@ const SERVICES = [
   ExtensionsService,
   NudgesService,
   MilestonesService,
-  MilestoneRemindersService,
   ProgressService,
 ];
 
@@ -115,6 +137,11 @@ export class AppModule {
               databaseUrl: options.databaseUrl,
               prefix: options.config.queuePrefix,
             }),
+        },
+        {
+          provide: REMINDER_SOURCE_LIST,
+          useFactory: (...sources: unknown[]) => sources,
+          inject: [TaskDeadlineSource, MilestoneDeadlineSource],
         },
         ...SERVICES,
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),

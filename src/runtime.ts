@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuditService } from './audit/audit.service.js';
 import { ForbiddenError } from './auth/authorizer.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { StorableTextPipe, verifyJsonDepth } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { runMigrations } from './database/data-source.js';
@@ -89,7 +90,8 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
 /** HTTP conventions shared by the API entry points and the tests. */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: '1mb' });
+  // Nest leaves `verify` out of its option type (it uses it for raw bodies, which are off here).
+  express.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth } as { limit: string });
   express.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });
   const audit = app.get(AuditService);
   express.useGlobalFilters(
@@ -102,7 +104,7 @@ export function configureHttp(app: INestApplication): void {
       },
     }),
   );
-  express.useGlobalPipes(createValidationPipe());
+  express.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   express.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     express,

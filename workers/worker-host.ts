@@ -1,12 +1,14 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
-import { QUEUE_BACKEND } from '../src/common/tokens.js';
+import { APP_CONFIG, QUEUE_BACKEND } from '../src/common/tokens.js';
+import type { AppConfig } from '../src/config/config.js';
+import { DeliveryService } from '../src/notifications/delivery.service.js';
 import {
   type JobHandlers,
   JOB_QUEUE,
@@ -15,35 +17,38 @@ import {
   QueueName,
 } from '../src/queue/job-registry.js';
 import type { QueueBackend } from '../src/queue/queue-backend.js';
-import { MilestoneRemindersService } from '../src/milestones/milestone-reminders.service.js';
-import { NotificationsService } from '../src/notifications/notifications.service.js';
-import { ReminderProcessor } from './reminder.processor.js';
+import { ReminderScheduler } from '../src/reminders/reminder-scheduler.service.js';
 
 /**
  * Runs one BullMQ worker per queue, after the application has started. The handler map is typed
  * by the job registry, so a job name without a handler does not compile; a job with an unknown
- * name (from an older or newer release) fails visibly instead of being dropped.
+ * name (from a newer release) fails visibly instead of being dropped.
  */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: Worker[] = [];
   private readonly handlers: JobHandlers;
 
   constructor(
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
-    reminders: ReminderProcessor,
-    notifications: NotificationsService,
-    milestoneReminders: MilestoneRemindersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    scheduler: ReminderScheduler,
+    delivery: DeliveryService,
   ) {
+    const dropped = (name: string) => async () => {
+      this.logger.log({ message: 'job of an earlier release dropped', name });
+    };
     this.handlers = {
-      'reminder.send': (data) => reminders.process(data),
-      'milestone.reminder.send': async (data) => {
-        await milestoneReminders.deliver(data);
+      'reminder.fire': async (data) => {
+        await scheduler.fire(data.occurrenceId);
       },
       'notification.send': async (data) => {
-        await notifications.deliver(data.notificationId);
+        await delivery.deliver(data.notificationId);
       },
+      'queue.sentinel': async () => undefined,
+      'reminder.send': dropped('reminder.send'),
+      'milestone.reminder.send': dropped('milestone.reminder.send'),
     };
   }
 
@@ -51,7 +56,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     for (const queue of Object.values(QueueName)) {
       const names = (Object.keys(JOB_QUEUE) as JobName[]).filter((n) => JOB_QUEUE[n] === queue);
       const worker = this.backend.createWorker(queue, (job: Job) => this.run(job), {
-        concurrency: 8,
+        concurrency: this.config.workerConcurrency,
+        lockDurationMs: this.config.jobLockSeconds * 1000,
+        stalledIntervalMs: Math.max(1000, Math.round((this.config.jobLockSeconds * 1000) / 2)),
       });
       worker.on('failed', (job, error) =>
         this.logger.warn({
@@ -82,7 +89,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     await (this.handlers[name] as (data: unknown) => Promise<void>)(job.data);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /**
+   * Before the database and the queues close: stop taking jobs and let running ones finish for up
+   * to 10 s; a job cut short is taken over by another worker once its lock expires.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref());
+    if ((await Promise.race([closing, timeout])) === 'timeout') {
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
   }
 }

@@ -46,6 +46,8 @@ export const ACTIONS = [
   'extension.request',
   'extension.decide',
   'audit.read',
+  'delivery.read',
+  'delivery.retry',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -104,6 +106,9 @@ const RULES: Record<Action, Rule> = {
   'extension.request': ownUnit,
   'extension.decide': supervisor,
   'audit.read': roles('admin', 'leader', 'supervisor'),
+  /** The delivery ledger: every message and its delivery state. */
+  'delivery.read': roles('admin', 'leader', 'supervisor'),
+  'delivery.retry': roles('admin', 'supervisor'),
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -253,3 +253,27 @@ export function zonedDateTimeToUtc(date: string, time: string, tz: string): Date
 export function endOfBusinessDay(date: string, tz: string): Date {
   return zonedDateTimeToUtc(date, '23:59:59', tz);
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-05-06 10:30" — an instant as people in the business time zone read it (minutes). */
+export function describeDateTime(instant: Date, tz: string): string {
+  assertInstant(instant);
+  assertTimeZone(tz);
+  const w = wallClockOf(instant.getTime(), tz);
+  return `${formatDate(w)} ${pad2(w.hour)}:${pad2(w.minute)}`;
+}
+
+/**
+ * A deadline as people read it: the date alone when it is the end of that business day,
+ * otherwise the date and time ("2026-06-30 18:00", with seconds only when they are not zero).
+ */
+export function describeDeadline(dueAt: Date, tz: string): string {
+  assertInstant(dueAt);
+  assertTimeZone(tz);
+  const w = wallClockOf(dueAt.getTime(), tz);
+  const date = formatDate(w);
+  if (w.hour === 23 && w.minute === 59 && w.second === 59) return date;
+  const time = `${pad2(w.hour)}:${pad2(w.minute)}`;
+  return w.second === 0 ? `${date} ${time}` : `${date} ${time}:${pad2(w.second)}`;
+}

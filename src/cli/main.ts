@@ -2,18 +2,31 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { HttpException, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module.js';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
-import { runMigrations } from '../database/data-source.js';
 import { parsePlanDocument } from '../plans/document-reader.js';
 import { PlanParseError, type ParsedPlan } from '../plans/plan-document.js';
-import { PlansService } from '../plans/plans.service.js';
-import { prepareDatabase } from '../runtime.js';
-import { MIN_PASSWORD_LENGTH, UsersService } from '../users/users.service.js';
-import { StderrLogger } from './stderr-logger.js';
+
+// Commands that touch the database load the application (Nest, TypeORM, BullMQ) only when run:
+// `plan:parse` needs none of it and starts in a fraction of the time.
+const loadApp = () =>
+  Promise.all([
+    import('@nestjs/common'),
+    import('@nestjs/core'),
+    import('../app.module.js'),
+    import('../runtime.js'),
+    import('./stderr-logger.js'),
+  ]).then(([common, core, module, runtime, logger]) => ({
+    HttpException: common.HttpException,
+    Logger: common.Logger,
+    NestFactory: core.NestFactory,
+    AppModule: module.AppModule,
+    prepareDatabase: runtime.prepareDatabase,
+    StderrLogger: logger.StderrLogger,
+  }));
+
+/** Shortest password accepted (the full strength rules are checked by the users service). */
+const MIN_PASSWORD_LENGTH = 10;
 
 /** Bad input (unreadable file, not a plan, invalid option): exit code 2 with a one-line reason. */
 class UsageError extends Error {}
@@ -79,6 +92,9 @@ async function parseCommand(args: string[]): Promise<void> {
 async function importCommand(config: AppConfig, args: string[]): Promise<void> {
   const file = args.find((a) => !a.startsWith('--'));
   const content = await readInput(file);
+  const { HttpException, Logger, NestFactory, AppModule, prepareDatabase, StderrLogger } =
+    await loadApp();
+  const { PlansService } = await import('../plans/plans.service.js');
   const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
@@ -140,6 +156,9 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
     throw new UsageError(`密码至少 ${MIN_PASSWORD_LENGTH} 位`);
   }
   const password = options.password ?? randomBytes(12).toString('base64url');
+  const { HttpException, Logger, NestFactory, AppModule, prepareDatabase, StderrLogger } =
+    await loadApp();
+  const { UsersService } = await import('../users/users.service.js');
   const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
@@ -178,6 +197,8 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
 }
 
 async function migrateCommand(config: AppConfig): Promise<void> {
+  const { prepareDatabase } = await loadApp();
+  const { runMigrations } = await import('../database/data-source.js');
   const database = await prepareDatabase({ ...config });
   try {
     const ran = await runMigrations(database.url);

@@ -5,6 +5,8 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { ValidateBy } from 'class-validator';
+import { isValidDate } from '../calendar/business-time.js';
 import { InvalidInputException, NotFoundError, type FieldProblem } from './errors.js';
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
@@ -42,4 +44,15 @@ export class EntityIdPipe implements PipeTransform<string, string> {
     if (!UUID.test(value)) throw new NotFoundError(`${this.what} ${value} 不存在`);
     return value;
   }
+}
+
+/** A real calendar date 'YYYY-MM-DD' (not 2027-02-31), named in the 400 like every field. */
+export function IsCalendarDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidDate(value),
+      defaultMessage: () => '须为有效日期 YYYY-MM-DD',
+    },
+  });
 }

@@ -9,6 +9,8 @@ export interface AppConfig {
   /** SMTP server for outgoing mail; null → mail is written as .eml files to `<dataDir>/outbox`. */
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
+  /** Longest an SMTP server may stay silent (connecting, greeting, any reply) before a send fails. */
+  readonly smtpTimeoutMs: number;
   readonly port: number;
   /** IANA zone for business dates (deadlines, "today", reminder hours). */
   readonly businessTz: string;
@@ -23,6 +25,20 @@ export interface AppConfig {
   /** First admin account, created on an empty database. */
   readonly adminEmail: string | null;
   readonly adminPassword: string | null;
+  /** Jobs a worker process runs at once, per queue. */
+  readonly workerConcurrency: number;
+  /** A job's lock; a killed worker's jobs are taken over within about 1.5× this (seconds). */
+  readonly jobLockSeconds: number;
+  /** How far ahead reminders are put on the queue; later ones wait in Postgres (hours). */
+  readonly reminderHorizonHours: number;
+  /** How often the queue is checked for loss (a wiped Redis, emptied job tables), in seconds. */
+  readonly queueCheckSeconds: number;
+  /** First retry delay of a failed delivery; later ones grow from it (ms). */
+  readonly deliveryRetryBaseMs: number;
+  /** Delivery attempts before a message is dead-lettered (failed, no more automatic retries). */
+  readonly deliveryMaxAttempts: number;
+  /** Public address of the web console, for links in messages (e.g. https://duban.example.org). */
+  readonly publicUrl: string;
   /** Database pool limits (DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
   readonly dbPool: {
     max: number;
@@ -166,6 +182,13 @@ function adminPassword(env: Env): string | null {
   return value || null;
 }
 
+function publicUrl(env: Env): string {
+  const value =
+    url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://duban.example.org') ??
+    `http://localhost:${optional(env, 'PORT') ?? '3000'}`;
+  return value.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const dataDir = optional(env, 'DATA_DIR') ?? '.data';
   return {
@@ -178,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@host:587'),
     mailFrom: mailbox(env, 'MAIL_FROM', '督办系统 <duban@localhost>'),
+    smtpTimeoutMs: integer(env, 'SMTP_TIMEOUT_MS', 20_000, 100, 300_000),
     port: integer(env, 'PORT', 3000, 0, 65535),
     businessTz: timeZone(env, 'BUSINESS_TZ', 'Asia/Shanghai'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
@@ -187,9 +211,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     queuePrefix: prefix(env, 'QUEUE_PREFIX', 'duban'),
     adminEmail: adminEmail(env),
     adminPassword: adminPassword(env),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+    jobLockSeconds: integer(env, 'JOB_LOCK_SECONDS', 15, 2, 600),
+    reminderHorizonHours: integer(env, 'REMINDER_HORIZON_HOURS', 24, 1, 24 * 14),
+    queueCheckSeconds: integer(env, 'QUEUE_CHECK_SECONDS', 10, 0, 3600),
+    deliveryRetryBaseMs: integer(env, 'DELIVERY_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 15, 1, 50),
+    publicUrl: publicUrl(env),
     dbPool: {
       max: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
-      acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+      acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       idleInTransactionTimeoutMs: integer(
         env,

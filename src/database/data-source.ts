@@ -17,7 +17,7 @@ export interface PoolSettings {
 
 export const DEFAULT_POOL: PoolSettings = {
   max: 10,
-  acquireTimeoutMs: 5_000,
+  acquireTimeoutMs: 10_000,
   statementTimeoutMs: 30_000,
   idleInTransactionTimeoutMs: 30_000,
 };

@@ -1,5 +1,12 @@
 import { InitialSchema1764300000000 } from '../../migrations/1764300000000-InitialSchema.js';
 import { SupervisionWorkflow1764400000000 } from '../../migrations/1764400000000-SupervisionWorkflow.js';
+import { ReminderPipeline1764500000000 } from '../../migrations/1764500000000-ReminderPipeline.js';
+import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
-export const MIGRATIONS = [InitialSchema1764300000000, SupervisionWorkflow1764400000000] as const;
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  SupervisionWorkflow1764400000000,
+  ReminderPipeline1764500000000,
+  Hardening1764500050000,
+] as const;

@@ -2,10 +2,11 @@
  * Extension requests (延期申请) as pure rules: when a unit may ask for a later deadline, when a
  * supervisor may decide, and the mail the unit receives. No Nest, no database.
  */
-import { businessDateOf, isValidDate } from '../calendar/business-time.js';
-import { html } from '../common/html.js';
+import { businessDateOf, describeDeadline, isValidDate } from '../calendar/business-time.js';
+
+export { describeDeadline };
 import { isOpen, STATUS_LABELS, type TaskStatus } from '../tasks/task-state.js';
-import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
+import { type ComposedMail, type MailContent, renderMail } from '../notifications/mail-layout.js';
 
 export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
@@ -128,17 +129,6 @@ export function checkDecision(
 }
 
 /** A deadline as mail shows it: the date alone at the end of a business day, else date and time. */
-export function describeDeadline(dueAt: Date, tz: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(dueAt);
-  const date = businessDateOf(dueAt, tz);
-  return time === '23:59:59' ? date : `${date} ${time.slice(0, 5)}`;
-}
 
 export interface DecisionMailInput {
   decision: ExtensionDecision;
@@ -151,53 +141,41 @@ export interface DecisionMailInput {
   deadline: string;
   comment: string | null;
   decidedBy: string;
+  link?: { label: string; url: string } | null;
 }
 
 /** The mail a unit receives when its extension request is decided. Every value is escaped in HTML. */
-export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
+export function decisionMailContent(input: DecisionMailInput): MailContent {
   const approved = input.decision === 'approve';
   const item = `第${input.itemNumber}项“${input.itemTitle}”`;
-  const subject = approved
-    ? `【延期申请已批准】${item}截止日期延至 ${input.deadline}`
-    : `【延期申请未获批准】${item}截止日期仍为 ${input.deadline}`;
   const outcome = approved ? '已获批准' : '未获批准';
-  const deadlineLine = approved
-    ? `新的截止日期：${input.deadline}`
-    : `截止日期不变：${input.deadline}`;
-  const advice = approved
-    ? '请按新的截止日期完成并报送进展，提醒将按新的截止日期发送。'
-    : '请按原截止日期完成并报送进展。';
-  const text = [
-    `${input.unitName}：`,
-    '',
-    `贵单位就《${input.planTitle}》第${input.itemNumber}项提出的延期申请（申请延至 ${input.proposedDueDate}）${outcome}。`,
-    `  ${input.itemTitle}`,
-    '',
-    deadlineLine,
-    ...(input.comment ? [`审批意见：${input.comment}`] : []),
-    `审批人：${input.decidedBy}`,
-    '',
-    advice,
-    '',
-    MAIL_FOOTER,
-  ].join('\n');
-  const commentHtml = input.comment
-    ? html`<p>审批意见：</p>
-        <blockquote style="white-space:pre-wrap">${input.comment}</blockquote>`
-    : '';
-  const body =
-    html`<p>${input.unitName}：</p>
-      <p>
-        贵单位就《${input.planTitle}》第${input.itemNumber}项提出的延期申请（申请延至
-        ${input.proposedDueDate}）<strong>${outcome}</strong>。
-      </p>
-      <blockquote><strong>${input.itemTitle}</strong></blockquote>
-      <p>${deadlineLine}</p>` +
-    commentHtml +
-    html`<p>审批人：${input.decidedBy}</p>
-      <p>${advice}</p>
-      <p style="color:#888">${MAIL_FOOTER}</p>`;
-  return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
+  return {
+    subject: approved
+      ? `【延期申请已批准】${item}截止日期延至 ${input.deadline}`
+      : `【延期申请未获批准】${item}截止日期仍为 ${input.deadline}`,
+    greeting: `${input.unitName}：`,
+    sections: [
+      [
+        `贵单位就《${input.planTitle}》第${input.itemNumber}项提出的延期申请（申请延至 ${input.proposedDueDate}）${outcome}。`,
+        { quote: input.itemTitle },
+      ],
+      [
+        { field: approved ? '新的截止日期' : '截止日期不变', value: input.deadline },
+        ...(input.comment ? [`审批意见：${input.comment}`] : []),
+        `审批人：${input.decidedBy}`,
+      ],
+      [
+        approved
+          ? '请按新的截止日期完成并报送进展，提醒将按新的截止日期发送。'
+          : '请按原截止日期完成并报送进展。',
+      ],
+    ],
+    link: input.link,
+  };
+}
+
+export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
+  return renderMail(decisionMailContent(input));
 }
 
 export type { ComposedMail };

@@ -12,8 +12,8 @@ import { IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
-import type { Page } from '../tasks/tasks.service.js';
-import { PageQueryDto } from '../units/units.controller.js';
+import type { Page } from '../common/paging.js';
+import { PageQueryDto } from '../common/paging.js';
 import { COMMENT_MAX_LENGTH, EXTENSION_STATUSES, REASON_MAX_LENGTH } from './extension-rules.js';
 import { ExtensionsService, type ExtensionRequestView } from './extensions.service.js';
 

@@ -9,14 +9,16 @@ import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { Task } from '../tasks/task.entity.js';
-import { TasksService, type Page } from '../tasks/tasks.service.js';
+import type { Page } from '../common/paging.js';
+import { TasksService } from '../tasks/tasks.service.js';
 import {
   checkDecision,
   checkProposedDate,
   checkRequest,
-  composeDecisionMail,
+  decisionMailContent,
   describeDeadline,
   type ExtensionDecision,
   type ExtensionStatus,
@@ -84,7 +86,8 @@ export class ExtensionsService {
     private readonly tasks: TasksService,
     private readonly audit: AuditService,
     private readonly authorizer: Authorizer,
-    private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxService,
+    private readonly scheduler: ReminderScheduler,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -243,11 +246,12 @@ export class ExtensionsService {
         });
       }
       const emailIds = await this.notifyUnit(m, task, row, decision, comment, actor);
-      return { task, before, emailIds };
+      const scheduled = await this.tasks.replanReminders(m, task, before);
+      return { emailIds, scheduled };
     });
 
-    if (decision === 'approve') await this.tasks.afterChange(outcome.task, outcome.before);
-    await this.notifications.dispatch(outcome.emailIds);
+    this.scheduler.queueSoon(outcome.scheduled);
+    this.outbox.dispatch(outcome.emailIds);
     return this.find(requestId);
   }
 
@@ -260,22 +264,25 @@ export class ExtensionsService {
     actor: Actor,
   ): Promise<string[]> {
     const info = await this.tasks.mailContext(m, task.id);
-    const mail = composeDecisionMail({
-      decision,
-      ...info,
-      proposedDueDate: row.proposed_due_date,
-      deadline: describeDeadline(task.dueAt, this.config.businessTz),
-      comment,
-      decidedBy: actor.name,
-    });
     const kind = decision === 'approve' ? 'extension.approved' : 'extension.rejected';
-    return this.notifications.toUnit(m, {
-      unitId: task.unitId,
-      taskId: task.id,
-      kind,
-      dedupeKey: `${kind}:${row.id}`,
-      ...mail,
-    });
+    const recorded = await this.outbox.record(m, [
+      {
+        kind,
+        dedupeKey: `${kind}:${row.id}`,
+        taskId: task.id,
+        audience: { unitId: task.unitId },
+        content: decisionMailContent({
+          decision,
+          ...info,
+          proposedDueDate: row.proposed_due_date,
+          deadline: describeDeadline(task.dueAt, this.config.businessTz),
+          comment,
+          decidedBy: actor.name,
+          link: this.tasks.linkTo(task.id),
+        }),
+      },
+    ]);
+    return recorded.emailIds;
   }
 
   private async find(id: string): Promise<ExtensionRequestView> {

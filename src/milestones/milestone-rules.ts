@@ -2,10 +2,16 @@
  * Milestones (节点) as pure rules: what a valid title and date are, the identity of a milestone
  * reminder (job id, dedupe key), and the mail the unit receives. No Nest, no database.
  */
-import { businessDateOf, endOfBusinessDay, isValidDate } from '../calendar/business-time.js';
-import { html } from '../common/html.js';
+import {
+  businessDateOf,
+  describeDeadline,
+  endOfBusinessDay,
+  isValidDate,
+} from '../calendar/business-time.js';
+
+export { describeDeadline };
 import type { ParsedOffset } from '../reminders/reminder-policy.js';
-import { type ComposedMail } from '../notifications/reminder-mail.js';
+import { type ComposedMail, type MailContent, renderMail } from '../notifications/mail-layout.js';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -104,37 +110,6 @@ export function resolveMilestoneDate(
   return refuse('dueDate', '须给出节点日期 dueDate（YYYY-MM-DD）或精确时间 dueAt');
 }
 
-/** Identity of one milestone reminder occurrence. */
-export interface MilestoneReminderRef {
-  milestoneId: string;
-  offset: string;
-  dueAt: Date;
-}
-
-/** BullMQ job id (no ':' in custom ids). */
-export function milestoneReminderJobId(ref: MilestoneReminderRef): string {
-  return `milestone_${ref.milestoneId}_${ref.offset}_${ref.dueAt.getTime()}`;
-}
-
-/** Notification dedupe key: at most one message per occurrence. */
-export function milestoneReminderDedupeKey(ref: MilestoneReminderRef): string {
-  return `milestone-reminder:${ref.milestoneId}:${ref.offset}:${ref.dueAt.toISOString()}`;
-}
-
-/** A deadline as people read it: the date alone for the end of a day, else date and time. */
-export function describeDeadline(dueAt: Date, tz: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(dueAt);
-  const date = businessDateOf(dueAt, tz);
-  if (time === '23:59:59') return date;
-  return `${date} ${time.endsWith(':00') ? time.slice(0, 5) : time}`;
-}
-
 export interface MilestoneMailInput {
   planTitle: string;
   itemNumber: number;
@@ -146,6 +121,7 @@ export interface MilestoneMailInput {
   taskDeadline: string;
   /** The policy offset the reminder comes from. */
   offset: ParsedOffset;
+  link?: { label: string; url: string } | null;
 }
 
 function urgency(offset: ParsedOffset): string {
@@ -165,30 +141,28 @@ function urgency(offset: ParsedOffset): string {
 }
 
 /** The reminder a unit receives before a milestone. Every value is escaped in the HTML part. */
-export function composeMilestoneReminderMail(input: MilestoneMailInput): ComposedMail {
+export function milestoneReminderContent(input: MilestoneMailInput): MailContent {
   const when = urgency(input.offset);
-  const subject = `【节点提醒】第${input.itemNumber}项节点“${input.milestoneTitle}”将于 ${input.deadline} 到期（${when}）`;
-  const text = [
-    `${input.unitName}：`,
-    '',
-    `《${input.planTitle}》第${input.itemNumber}项“${input.itemTitle}”设有以下节点：`,
-    `  ${input.milestoneTitle}`,
-    '',
-    `节点时间：${input.deadline}（${when}）`,
-    `任务截止时间：${input.taskDeadline}`,
-    '',
-    '请按节点要求推进落实；节点完成后，请在督办系统中标记完成。',
-    '',
-    '—— 督办系统（本邮件由系统自动发送）',
-  ].join('\n');
-  const body = html`<p>${input.unitName}：</p>
-    <p>《${input.planTitle}》第${input.itemNumber}项“${input.itemTitle}”设有以下节点：</p>
-    <blockquote><strong>${input.milestoneTitle}</strong></blockquote>
-    <p>节点时间：<strong>${input.deadline}</strong>（${when}）</p>
-    <p>任务截止时间：${input.taskDeadline}</p>
-    <p>请按节点要求推进落实；节点完成后，请在督办系统中标记完成。</p>
-    <p style="color:#888">—— 督办系统（本邮件由系统自动发送）</p>`;
-  return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
+  return {
+    subject: `【节点提醒】第${input.itemNumber}项节点“${input.milestoneTitle}”将于 ${input.deadline} 到期（${when}）`,
+    greeting: `${input.unitName}：`,
+    sections: [
+      [
+        `《${input.planTitle}》第${input.itemNumber}项“${input.itemTitle}”设有以下节点：`,
+        { quote: input.milestoneTitle },
+      ],
+      [
+        { field: '节点时间', value: input.deadline, note: when },
+        `任务截止时间：${input.taskDeadline}`,
+      ],
+      ['请按节点要求推进落实；节点完成后，请在督办系统中标记完成。'],
+    ],
+    link: input.link,
+  };
+}
+
+export function composeMilestoneReminderMail(input: MilestoneMailInput): ComposedMail {
+  return renderMail(milestoneReminderContent(input));
 }
 
 export type { ComposedMail };

@@ -13,8 +13,8 @@ import { IsBoolean, IsOptional, IsString } from 'class-validator';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
-import type { Page } from '../tasks/tasks.service.js';
-import { PageQueryDto } from '../units/units.controller.js';
+import type { Page } from '../common/paging.js';
+import { PageQueryDto } from '../common/paging.js';
 import { TITLE_MAX_LENGTH } from './milestone-rules.js';
 import { MilestonesService, type MilestoneView } from './milestones.service.js';
 

@@ -7,11 +7,13 @@ import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import type { ReminderPolicy } from '../reminders/reminder-policy.js';
+import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { Task } from '../tasks/task.entity.js';
 import { isOpen, STATUS_LABELS } from '../tasks/task-state.js';
-import { TasksService, type Page } from '../tasks/tasks.service.js';
-import { MilestoneRemindersService } from './milestone-reminders.service.js';
+import type { Page } from '../common/paging.js';
+import { TasksService } from '../tasks/tasks.service.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
+import { MilestoneDeadlineSource } from './milestone-deadline.source.js';
 import { type Checked, checkTitle, resolveMilestoneDate } from './milestone-rules.js';
 
 export interface MilestoneView {
@@ -54,12 +56,6 @@ interface MilestoneRow {
 const COLUMNS = `id, task_id, title, to_char(due_date, 'YYYY-MM-DD') AS due_date, due_at,
   reminders_planned_at, done_at, created_at`;
 
-/** The reminder-relevant state of a milestone before and after a change. */
-interface ReminderState {
-  open: boolean;
-  dueAt: Date;
-}
-
 function valid<T>(checked: Checked<T>): T {
   if (checked.ok) return checked.value;
   throw new InvalidInputException(checked.refusal.message, [checked.refusal]);
@@ -74,7 +70,8 @@ export class MilestonesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tasks: TasksService,
-    private readonly reminders: MilestoneRemindersService,
+    private readonly scheduler: ReminderScheduler,
+    private readonly deadlines: MilestoneDeadlineSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -125,14 +122,9 @@ export class MilestonesService {
         entityId: row.id,
         after: this.snapshot(row),
       });
-      return { row, task };
+      return { row, scheduled: await this.replanReminders(m, row, task) };
     });
-    await this.afterChange(
-      outcome.row,
-      outcome.task,
-      null,
-      this.reminderState(outcome.row, outcome.task),
-    );
+    this.scheduler.queueSoon(outcome.scheduled);
     return this.view(outcome.row);
   }
 
@@ -182,7 +174,7 @@ export class MilestonesService {
         after.due_date !== before.due_date ||
         new Date(after.due_at).getTime() !== new Date(before.due_at).getTime() ||
         (after.done_at === null) !== (before.done_at === null);
-      if (!changed) return { before, after: before, task, changed };
+      if (!changed) return { after: before, scheduled: [] };
       // TypeORM answers an UPDATE with [rows, affected count].
       const [[saved]]: [MilestoneRow[], number] = await m.query(
         `UPDATE milestones SET title = $2, due_date = $3, due_at = $4, reminders_planned_at = $5,
@@ -204,28 +196,27 @@ export class MilestonesService {
         before: this.snapshot(before),
         after: this.snapshot(saved),
       });
-      return { before, after: saved, task, changed };
+      const remindersChanged =
+        doneChanged || new Date(saved.due_at).getTime() !== new Date(before.due_at).getTime();
+      return {
+        after: saved,
+        scheduled: remindersChanged ? await this.replanReminders(m, saved, task) : [],
+      };
     });
-    if (outcome.changed) {
-      await this.afterChange(
-        outcome.after,
-        outcome.task,
-        this.reminderState(outcome.before, outcome.task),
-        this.reminderState(outcome.after, outcome.task),
-      );
-    }
+    this.scheduler.queueSoon(outcome.scheduled);
     return this.view(outcome.after);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    const outcome = await this.db.transaction(async (m) => {
+    // The milestone's reminder occurrences go with it (ON DELETE CASCADE).
+    await this.db.transaction(async (m) => {
       const [ref]: { task_id: string }[] = await m.query(
         `SELECT task_id FROM milestones WHERE id = $1`,
         [id],
       );
       if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
       // Deleting is the supervision office's call (the same rule as setting task deadlines).
-      const task = await this.tasks.lockForChange(m, actor, ref.task_id, 'task.assign');
+      await this.tasks.lockForChange(m, actor, ref.task_id, 'task.assign');
       const before = await this.lockMilestone(m, id);
       await m.query(`DELETE FROM milestones WHERE id = $1`, [id]);
       await this.audit.record(m, {
@@ -235,14 +226,7 @@ export class MilestonesService {
         entityId: id,
         before: this.snapshot(before),
       });
-      return { before, task };
     });
-    await this.afterChange(
-      outcome.before,
-      outcome.task,
-      this.reminderState(outcome.before, outcome.task),
-      null,
-    );
   }
 
   private async lockMilestone(m: EntityManager, id: string): Promise<MilestoneRow> {
@@ -261,47 +245,24 @@ export class MilestonesService {
     });
   }
 
-  /** Reminders exist for an open milestone of an open task (the processor checks the rest). */
-  private reminderState(row: MilestoneRow, task: Task): ReminderState {
-    return { open: row.done_at === null && isOpen(task.status), dueAt: new Date(row.due_at) };
-  }
-
-  /** After a committed change: the old reminders go, the new ones are queued. */
-  private async afterChange(
+  /** In the change's transaction: the milestone's reminders follow its date and state. */
+  private async replanReminders(
+    m: EntityManager,
     row: MilestoneRow,
     task: Task,
-    before: ReminderState | null,
-    after: ReminderState | null,
-  ): Promise<void> {
-    const same =
-      before !== null &&
-      after !== null &&
-      before.open === after.open &&
-      before.dueAt.getTime() === after.dueAt.getTime();
-    if (same) return;
-    const policy = await this.policyOf(task.itemId);
-    if (before?.open) {
-      await this.reminders.unschedule([{ id: row.id, dueAt: before.dueAt, policy }]);
-    }
-    if (after?.open) {
-      await this.reminders.schedule([
-        {
-          id: row.id,
-          taskId: task.id,
-          dueAt: after.dueAt,
-          remindersPlannedAt: new Date(row.reminders_planned_at),
-          policy,
-        },
-      ]);
-    }
-  }
-
-  private async policyOf(itemId: string): Promise<ReminderPolicy | null> {
-    const [row]: { reminder_policy: ReminderPolicy | null }[] = await this.db.query(
-      `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
-      [itemId],
+  ): Promise<QueuedOccurrence[]> {
+    const plan = this.deadlines.plan(
+      {
+        id: row.id,
+        taskId: task.id,
+        dueAt: new Date(row.due_at),
+        done: row.done_at !== null,
+        remindersPlannedAt: new Date(row.reminders_planned_at),
+      },
+      task,
+      await this.tasks.policyOf(m, task.itemId),
     );
-    return row?.reminder_policy ?? null;
+    return this.scheduler.replan(m, 'milestone.deadline', [plan]);
   }
 
   private snapshot(row: MilestoneRow) {

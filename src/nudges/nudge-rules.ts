@@ -2,9 +2,8 @@
  * Nudges (催办) as pure rules: how often a task may be nudged, and the mail its unit receives.
  * No Nest, no database.
  */
-import { html } from '../common/html.js';
 import { STATUS_LABELS, type TaskStatus } from '../tasks/task-state.js';
-import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
+import { type ComposedMail, type MailContent, renderMail } from '../notifications/mail-layout.js';
 
 /** At most one nudge per task in this window. */
 export const NUDGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -34,42 +33,34 @@ export interface NudgeMailInput {
   overdue: boolean;
   note: string | null;
   nudgedBy: string;
+  link?: { label: string; url: string } | null;
 }
 
 /** The reminder a supervisor sends at once. Every value is escaped in the HTML part. */
-export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
+export function nudgeMailContent(input: NudgeMailInput): MailContent {
   const role = input.role === 'lead' ? '牵头' : '配合';
   const state = input.overdue ? '已逾期' : '尚未到期';
-  const subject = `【催办】第${input.itemNumber}项“${input.itemTitle}”请抓紧办理（截止 ${input.deadline}${input.overdue ? '，已逾期' : ''}）`;
-  const text = [
-    `${input.unitName}：`,
-    '',
-    `督导室对《${input.planTitle}》第${input.itemNumber}项（贵单位${role}）进行催办，请抓紧办理并及时报送进展：`,
-    `  ${input.itemTitle}`,
-    '',
-    `截止时间：${input.deadline}（${state}）`,
-    `当前状态：${STATUS_LABELS[input.status]}`,
-    ...(input.note ? [`督导室留言：${input.note}`] : []),
-    `催办人：${input.nudgedBy}`,
-    '',
-    MAIL_FOOTER,
-  ].join('\n');
-  const noteHtml = input.note
-    ? html`<p>督导室留言：</p>
-        <blockquote style="white-space:pre-wrap">${input.note}</blockquote>`
-    : '';
-  const body =
-    html`<p>${input.unitName}：</p>
-      <p>
-        督导室对《${input.planTitle}》第${input.itemNumber}项（贵单位${role}）进行催办，请抓紧办理并及时报送进展：
-      </p>
-      <blockquote><strong>${input.itemTitle}</strong></blockquote>
-      <p>截止时间：<strong>${input.deadline}</strong>（${state}）</p>
-      <p>当前状态：${STATUS_LABELS[input.status]}</p>` +
-    noteHtml +
-    html`<p>催办人：${input.nudgedBy}</p>
-      <p style="color:#888">${MAIL_FOOTER}</p>`;
-  return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
+  return {
+    subject: `【催办】第${input.itemNumber}项“${input.itemTitle}”请抓紧办理（截止 ${input.deadline}${input.overdue ? '，已逾期' : ''}）`,
+    greeting: `${input.unitName}：`,
+    sections: [
+      [
+        `督导室对《${input.planTitle}》第${input.itemNumber}项（贵单位${role}）进行催办，请抓紧办理并及时报送进展：`,
+        { quote: input.itemTitle },
+      ],
+      [
+        { field: '截止时间', value: input.deadline, note: state },
+        `当前状态：${STATUS_LABELS[input.status]}`,
+        ...(input.note ? [{ block: input.note, label: '督导室留言' }] : []),
+        `催办人：${input.nudgedBy}`,
+      ],
+    ],
+    link: input.link,
+  };
+}
+
+export function composeNudgeMail(input: NudgeMailInput): ComposedMail {
+  return renderMail(nudgeMailContent(input));
 }
 
 export type { ComposedMail };

@@ -8,11 +8,11 @@ import { Clock } from '../common/clock.js';
 import { ConflictError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import { describeDeadline } from '../extensions/extension-rules.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { describeDeadline } from '../calendar/business-time.js';
+import { OutboxService } from '../notifications/outbox.service.js';
 import { isOpen, isOverdue, STATUS_LABELS } from '../tasks/task-state.js';
 import { TasksService } from '../tasks/tasks.service.js';
-import { composeNudgeMail, nudgeWaitMs, waitMessage } from './nudge-rules.js';
+import { nudgeMailContent, nudgeWaitMs, waitMessage } from './nudge-rules.js';
 
 export class TooManyNudgesError extends HttpException {
   constructor(waitMs: number) {
@@ -46,7 +46,7 @@ export class NudgesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tasks: TasksService,
     private readonly audit: AuditService,
-    private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -73,23 +73,25 @@ export class NudgesService {
       if (waitMs > 0) throw new TooManyNudgesError(waitMs);
 
       const info = await this.tasks.mailContext(m, taskId);
-      const mail = composeNudgeMail({
-        ...info,
-        role: task.role,
-        status: task.status,
-        deadline: describeDeadline(task.dueAt, this.config.businessTz),
-        overdue: isOverdue(task.status, task.dueAt, now),
-        note: text,
-        nudgedBy: actor.name,
-      });
       const nudgeId = randomUUID();
-      const emailIds = await this.notifications.toUnit(m, {
-        unitId: task.unitId,
-        taskId,
-        kind: 'nudge',
-        dedupeKey: `nudge:${nudgeId}`,
-        ...mail,
-      });
+      const { emailIds } = await this.outbox.record(m, [
+        {
+          kind: 'nudge',
+          dedupeKey: `nudge:${nudgeId}`,
+          taskId,
+          audience: { unitId: task.unitId },
+          content: nudgeMailContent({
+            ...info,
+            role: task.role,
+            status: task.status,
+            deadline: describeDeadline(task.dueAt, this.config.businessTz),
+            overdue: isOverdue(task.status, task.dueAt, now),
+            note: text,
+            nudgedBy: actor.name,
+            link: this.tasks.linkTo(taskId),
+          }),
+        },
+      ]);
       if (emailIds.length === 0) {
         throw new ConflictError(
           `责任单位“${info.unitName}”没有联系人，也未设置联系邮箱，催办无法送达；请先设置联系邮箱`,
@@ -105,7 +107,7 @@ export class NudgesService {
       });
       return { emailIds, nudgeId, now };
     });
-    await this.notifications.dispatch(outcome.emailIds);
+    this.outbox.dispatch(outcome.emailIds);
     return {
       taskId,
       nudgeId: outcome.nudgeId,

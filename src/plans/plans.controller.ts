@@ -25,8 +25,10 @@ import type { Actor } from '../auth/permissions.js';
 import type { Response } from 'express';
 import { InvalidInputException } from '../common/errors.js';
 import { EntityIdPipe } from '../common/validation.js';
-import { PageQueryDto } from '../units/units.controller.js';
+import { PageQueryDto } from '../common/paging.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
+import { RequirePermission } from '../http/permission.guard.js';
+import { RateLimit } from '../http/rate-limit.guard.js';
 import { PlansService, type ImportResult } from './plans.service.js';
 
 export const MAX_PLAN_FILE_BYTES = 10 * 1024 * 1024;
@@ -58,6 +60,8 @@ export class PlansController {
   ) {}
 
   @Post('import')
+  @RequirePermission('plan.import')
+  @RateLimit({ name: 'plan.import', max: 30, windowSeconds: 3600 })
   @ApiOperation({ summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -73,7 +77,6 @@ export class PlansController {
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ImportResult> {
-    this.authorizer.require(actor, 'plan.import');
     if (!file) {
       throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
         { field: 'file', message: '缺少文件' },

@@ -7,10 +7,12 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
+import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import { MilestoneRemindersService } from '../milestones/milestone-reminders.service.js';
-import { RemindersService, type SchedulableTask } from '../reminders/reminders.service.js';
+import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
+import { TaskDeadlineSource } from '../tasks/task-deadline.source.js';
 import {
   parseReminderPolicy,
   PolicyValidationError,
@@ -43,8 +45,9 @@ export class PlansService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly reminders: RemindersService,
-    private readonly milestoneReminders: MilestoneRemindersService,
+    private readonly scheduler: ReminderScheduler,
+    private readonly taskDeadlines: TaskDeadlineSource,
+    private readonly milestoneDeadlines: MilestoneDeadlineSource,
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -81,24 +84,29 @@ export class PlansService {
     const hash = planContentHash(parsed);
     const existing = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
     if (existing) return this.alreadyImported(existing);
-    if (parsed.plan.docNumber) {
-      const sameNumber = await this.db
-        .getRepository(Plan)
-        .findOneBy({ docNumber: parsed.plan.docNumber });
-      if (sameNumber) {
-        throw new ConflictError(
-          `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
-          { planId: sameNumber.id },
-        );
-      }
-    }
-
     const warnings = [...parsed.warnings, ...this.calendarWarnings(year)];
     const now = this.clock.now();
     const defaultDeadline = this.calendar.lastWorkdayOfYear(year);
-    let created: { plan: Plan; tasks: Task[]; unitCount: number };
+    let created:
+      { plan: Plan; tasks: Task[]; unitCount: number; scheduled: QueuedOccurrence[] } | Plan;
     try {
       created = await this.db.transaction(async (m) => {
+        // Imports take turns: a racing import of the same document sees it imported, one of a
+        // different document under the same 文号 sees the conflict — never a duplicate plan.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:plan-import'))`);
+        const same = await m.getRepository(Plan).findOneBy({ sourceHash: hash });
+        if (same) return same;
+        if (parsed.plan.docNumber) {
+          const sameNumber = await m
+            .getRepository(Plan)
+            .findOneBy({ docNumber: parsed.plan.docNumber });
+          if (sameNumber) {
+            throw new ConflictError(
+              `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
+              { planId: sameNumber.id },
+            );
+          }
+        }
         const plan = await m.getRepository(Plan).save(
           m.getRepository(Plan).create({
             title: parsed.plan.title ?? sourceName.replace(/\.[^.]+$/, ''),
@@ -179,18 +187,28 @@ export class PlansService {
           entityId: plan.id,
           after: { title: plan.title, docNumber: plan.docNumber, sourceName, tasks: saved.length },
         });
-        return { plan, tasks: saved, unitCount: new Set(saved.map((t) => t.unitId)).size };
+        const scheduled = await this.scheduler.replan(
+          m,
+          'task.deadline',
+          saved.map((t) => this.taskDeadlines.plan(t, null)),
+        );
+        return {
+          plan,
+          tasks: saved,
+          unitCount: new Set(saved.map((t) => t.unitId)).size,
+          scheduled,
+        };
       });
     } catch (error) {
-      // Someone imported the same document at the same moment.
+      // The same document committed by a process that did not take the lock (an older release).
       if ((error as { code?: string }).code === '23505') {
         const winner = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
         if (winner) return this.alreadyImported(winner);
       }
       throw error;
     }
-
-    await this.reminders.schedule(created.tasks.map((t) => ({ ...t, policy: null })));
+    if (created instanceof Plan) return this.alreadyImported(created);
+    this.scheduler.queueSoon(created.scheduled);
     const counts = {
       sections: parsed.sections.length,
       items: parsed.sections.reduce((n, s) => n + s.items.length, 0),
@@ -284,16 +302,11 @@ export class PlansService {
       throw error;
     }
     const now = this.clock.now();
-    const { before, after, previous } = await this.db.transaction(async (m) => {
+    const scheduled = await this.db.transaction(async (m) => {
       const plan = await m
         .getRepository(Plan)
         .findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundError(`工作要点 ${planId} 不存在`);
-      const tasks: { id: string; status: TaskStatus; due_at: Date }[] = await m.query(
-        `SELECT t.id, t.status, t.due_at FROM tasks t JOIN items i ON i.id = t.item_id
-          WHERE i.plan_id = $1 AND t.status IN ${AWAITING_UNIT_SQL}`,
-        [planId],
-      );
       const previous = plan.reminderPolicy;
       plan.reminderPolicy = policy;
       await m.getRepository(Plan).save(plan);
@@ -306,24 +319,29 @@ export class PlansService {
         after: policy,
       });
       // Reminders of the new policy that are already due must not go out now.
-      await m.query(
+      const [tasks]: [{ id: string; status: TaskStatus; due_at: Date }[], number] = await m.query(
         `UPDATE tasks SET reminders_planned_at = $2 FROM items i
-          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status IN ${AWAITING_UNIT_SQL}`,
+          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status IN ${AWAITING_UNIT_SQL}
+          RETURNING tasks.id, tasks.status, tasks.due_at`,
         [planId, now],
       );
-      const mk = (p: ReminderPolicy | null): SchedulableTask[] =>
-        tasks.map((t) => ({
-          id: t.id,
-          status: t.status,
-          dueAt: new Date(t.due_at),
-          remindersPlannedAt: now,
-          policy: p,
-        }));
-      return { before: mk(previous), after: mk(policy), previous };
+      const taskPlans = tasks.map((t) =>
+        this.taskDeadlines.plan(
+          { id: t.id, status: t.status, dueAt: new Date(t.due_at), remindersPlannedAt: now },
+          policy,
+        ),
+      );
+      const milestonePlans = await this.milestoneDeadlines.plansOfTasks(
+        m,
+        tasks.map((t) => t.id),
+        policy,
+      );
+      return [
+        ...(await this.scheduler.replan(m, 'task.deadline', taskPlans)),
+        ...(await this.scheduler.replan(m, 'milestone.deadline', milestonePlans)),
+      ];
     });
-    await this.reminders.unschedule(before);
-    await this.reminders.schedule(after);
-    await this.milestoneReminders.replan(planId, previous, policy);
+    this.scheduler.queueSoon(scheduled);
     return policy;
   }
 }

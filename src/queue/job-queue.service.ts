@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { QUEUE_BACKEND } from '../common/tokens.js';
-import { type JobName, type JobPayloads, type QueueName, queueOfJob } from './job-registry.js';
+import {
+  type JobName,
+  type JobPayloads,
+  QueueName,
+  queueOfJob,
+  SENTINEL_JOB_ID,
+} from './job-registry.js';
 import type { QueueBackend, QueueBackendKind } from './queue-backend.js';
 
 export interface EnqueueRequest<N extends JobName> {
@@ -9,15 +15,26 @@ export interface EnqueueRequest<N extends JobName> {
   data: JobPayloads[N];
   /** Deterministic id: adding a job whose id already exists changes nothing. */
   jobId: string;
-  delayMs: number;
+  /** When the job should run; now or earlier means at once. */
+  runAt: Date;
 }
 
+/**
+ * Postgres holds the truth; a job only says "look at this row now". Completed jobs are removed at
+ * once (nothing reads them), failed ones kept a week for inspection. A job is retried a few times
+ * by BullMQ when its handler throws (the database was unreachable); business failures, such as a
+ * mail server refusing, are recorded in Postgres and rescheduled there.
+ */
 const DEFAULT_JOB_OPTIONS = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 15_000 },
-  removeOnComplete: { age: 14 * 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 60 * 24 * 3600 },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+const BATCH = 1000;
+/** Ten years: long enough never to run. */
+const SENTINEL_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
 
 /** Typed access to the queues: the job name fixes the payload type. */
 @Injectable()
@@ -43,40 +60,59 @@ export class JobQueue implements OnApplicationShutdown {
     return queue;
   }
 
+  /**
+   * Adds jobs in batches. Each batch's delays are computed against the same instant that is given
+   * to BullMQ as the jobs' timestamp, so a job runs at its `runAt`, not later by the time spent
+   * enqueuing earlier batches.
+   */
   async addBulk<N extends JobName>(requests: readonly EnqueueRequest<N>[]): Promise<void> {
     const byQueue = new Map<QueueName, EnqueueRequest<N>[]>();
     for (const request of requests) {
       const queueName = queueOfJob(request.name);
-      byQueue.set(queueName, [...(byQueue.get(queueName) ?? []), request]);
+      let list = byQueue.get(queueName);
+      if (!list) byQueue.set(queueName, (list = []));
+      list.push(request);
     }
-    for (const [queueName, batch] of byQueue) {
-      for (let i = 0; i < batch.length; i += 500) {
+    for (const [queueName, list] of byQueue) {
+      for (let i = 0; i < list.length; i += BATCH) {
+        const timestamp = Date.now();
         await this.queue(queueName).addBulk(
-          batch.slice(i, i + 500).map((r) => ({
+          list.slice(i, i + BATCH).map((r) => ({
             name: r.name,
             data: r.data,
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.jobId, delay: Math.max(0, r.delayMs) },
+            opts: {
+              ...DEFAULT_JOB_OPTIONS,
+              jobId: r.jobId,
+              timestamp,
+              delay: Math.max(0, r.runAt.getTime() - timestamp),
+            },
           })),
         );
       }
     }
   }
 
-  /** Removes waiting/delayed jobs by id; ids that no longer exist are ignored. */
-  async remove(name: JobName, jobIds: readonly string[]): Promise<void> {
-    const queue = this.queue(queueOfJob(name));
-    for (const jobId of jobIds) {
-      try {
-        await queue.remove(jobId);
-      } catch (error) {
-        // A job that is running right now cannot be removed; its processor re-checks the task.
-        this.logger.warn({ message: 'could not remove job', jobId, error: String(error) });
-      }
+  /** True when every queue still holds its sentinel job (its data was not wiped). */
+  async sentinelsPresent(): Promise<boolean> {
+    for (const name of Object.values(QueueName)) {
+      if (!(await this.queue(name).getJob(SENTINEL_JOB_ID))) return false;
+    }
+    return true;
+  }
+
+  async placeSentinels(): Promise<void> {
+    for (const name of Object.values(QueueName)) {
+      await this.queue(name).add(
+        'queue.sentinel',
+        {},
+        { jobId: SENTINEL_JOB_ID, delay: SENTINEL_DELAY_MS, removeOnComplete: true },
+      );
     }
   }
 
-  async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
-    return this.queue(queueOfJob(name)).getJob(jobId);
+  /** Jobs waiting or delayed in a queue (for health and metrics). */
+  async counts(name: QueueName): Promise<Record<string, number>> {
+    return this.queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed');
   }
 
   /** Round trip to the queue's datastore, for health checks. */

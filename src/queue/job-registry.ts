@@ -9,38 +9,34 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export interface JobPayloads {
-  /** Deliver one reminder of one task, if it is still due. */
-  'reminder.send': {
-    taskId: string;
-    /** The policy offset this reminder was computed from, e.g. "-P1D". */
-    offset: string;
-    /** When the reminder is due (ISO). Inside a processor `job.delay` reads 0, so it travels here. */
+  /** Fire one planned reminder occurrence (any source), if it is still scheduled. */
+  'reminder.fire': {
+    occurrenceId: string;
+    /** When it is due (ISO), for lag measurement: inside a processor `job.delay` reads 0. */
     fireAt: string;
-    /** The task deadline the reminder was computed for (ISO); a moved deadline makes it stale. */
-    dueAt: string;
   };
-  /** Deliver one reminder of one milestone (节点), if it is still due. */
-  'milestone.reminder.send': {
-    milestoneId: string;
-    /** The policy offset this reminder was computed from, e.g. "-P1D". */
-    offset: string;
-    /** When the reminder is due (ISO). */
-    fireAt: string;
-    /** The milestone deadline the reminder was computed for (ISO); a moved date makes it stale. */
-    dueAt: string;
-  };
-  /** Deliver one queued (outbox) e-mail notification row. */
+  /** Deliver one outbox message (one recipient, one channel), if it is due. */
   'notification.send': {
     notificationId: string;
   };
+  /**
+   * A job that never runs (it is delayed by years): while it is in a queue, the queue has kept its
+   * data. When it is gone, the queue was wiped and is rebuilt from Postgres at once.
+   */
+  'queue.sentinel': Record<string, never>;
+  /** Earlier releases' reminder jobs; dropped when met (their occurrences are planned anew). */
+  'reminder.send': Record<string, unknown>;
+  'milestone.reminder.send': Record<string, unknown>;
 }
 
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  'reminder.fire': QueueName.Reminders,
+  'notification.send': QueueName.Notifications,
+  'queue.sentinel': QueueName.Reminders,
   'reminder.send': QueueName.Reminders,
   'milestone.reminder.send': QueueName.Reminders,
-  'notification.send': QueueName.Notifications,
 };
 
 export type JobHandlers = { readonly [N in JobName]: (data: JobPayloads[N]) => Promise<void> };
@@ -52,3 +48,6 @@ export function queueOfJob(name: JobName): QueueName {
 export function isJobName(name: string): name is JobName {
   return Object.prototype.hasOwnProperty.call(JOB_QUEUE, name);
 }
+
+/** Id of the sentinel job in every queue. */
+export const SENTINEL_JOB_ID = 'duban-sentinel';

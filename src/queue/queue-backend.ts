@@ -12,6 +12,10 @@ export type QueueBackendKind = 'redis' | 'postgres';
 
 export interface WorkerSettings {
   concurrency: number;
+  /** How long a job's lock lasts without renewal: a killed worker's job is taken over after it. */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose lock expired. */
+  stalledIntervalMs: number;
 }
 
 /**
@@ -39,20 +43,33 @@ export function createQueueBackend(options: {
 
 function redisQueueBackend(url: string, prefix: string): QueueBackend {
   const { Queue, Worker } = withBackend(createRedisBackend);
-  // Workers need maxRetriesPerRequest: null; one client is shared and duplicated by BullMQ.
-  const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-  connection.on('error', () => undefined);
+  // Workers block on Redis and must wait through an outage (maxRetriesPerRequest: null); one
+  // connection is shared and duplicated by BullMQ.
+  const workerConnection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  workerConnection.on('error', () => undefined);
+  // Producers answer HTTP requests: with Redis down a command fails at once instead of queueing
+  // in memory and hanging the request. Postgres keeps the work; the reconciler re-queues it.
+  const producerConnection = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    lazyConnect: false,
+  });
+  producerConnection.on('error', () => undefined);
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { connection, prefix }),
+    createQueue: (name) => new Queue(name, { connection: producerConnection, prefix }),
     createWorker: (name, processor, settings) =>
       new Worker(name, processor, {
-        connection,
+        connection: workerConnection,
         prefix,
         concurrency: settings.concurrency,
+        lockDuration: settings.lockDurationMs,
+        stalledInterval: settings.stalledIntervalMs,
       }),
     close: async () => {
-      connection.disconnect();
+      workerConnection.disconnect();
+      producerConnection.disconnect();
     },
   };
 }
@@ -67,6 +84,8 @@ function postgresQueueBackend(connectionString: string): QueueBackend {
       new Worker(name, processor, {
         connection,
         concurrency: settings.concurrency,
+        lockDuration: settings.lockDurationMs,
+        stalledInterval: settings.stalledIntervalMs,
       }) as unknown as Worker,
     close: async () => undefined,
   };

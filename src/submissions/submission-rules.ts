@@ -2,8 +2,7 @@
  * Progress reports (进展报告): which one a supervisor may decide, and the mail the unit gets.
  * Pure: no Nest, no database.
  */
-import { html } from '../common/html.js';
-import { type ComposedMail, MAIL_FOOTER } from '../notifications/reminder-mail.js';
+import { type ComposedMail, type MailContent, renderMail } from '../notifications/mail-layout.js';
 
 export const SUBMISSION_STATUSES = ['submitted', 'approved', 'returned'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
@@ -85,53 +84,38 @@ export interface DecisionMailInput {
   body: string;
   comment: string | null;
   decidedBy: string;
+  link?: { label: string; url: string } | null;
 }
 
 /** The mail a unit receives when its report is approved or returned. Every value is escaped in HTML. */
-export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
+export function decisionMailContent(input: DecisionMailInput): MailContent {
   const approved = input.decision === 'approve';
   const item = `第${input.itemNumber}项“${input.itemTitle}”`;
-  const subject = approved
-    ? `【进展报告已通过】${item}已办结`
-    : `【进展报告被退回】${item}请修改后重新报送`;
   const outcome = approved ? '已审核通过，任务办结' : '被退回';
-  const advice = approved
-    ? '感谢贵单位的落实。'
-    : '请根据审核意见修改后，在督办系统中重新报送进展报告。';
-  const report = `第 ${input.submissionNumber} 次报送（${input.submittedAt}）`;
-  const quoted = excerpt(input.body);
-  const text = [
-    `${input.unitName}：`,
-    '',
-    `贵单位就《${input.planTitle}》第${input.itemNumber}项报送的进展报告${outcome}。`,
-    `  ${input.itemTitle}`,
-    '',
-    ...(input.comment ? ['审核意见：', input.comment, ''] : []),
-    `审核人：${input.decidedBy}`,
-    `报告：${report}`,
-    quoted,
-    '',
-    advice,
-    '',
-    MAIL_FOOTER,
-  ].join('\n');
-  const commentHtml = input.comment
-    ? html`<p>审核意见：</p>
-        <blockquote style="white-space:pre-wrap">${input.comment}</blockquote>`
-    : '';
-  const body =
-    html`<p>${input.unitName}：</p>
-      <p>
-        贵单位就《${input.planTitle}》第${input.itemNumber}项报送的进展报告<strong>${outcome}</strong>。
-      </p>
-      <blockquote><strong>${input.itemTitle}</strong></blockquote>` +
-    commentHtml +
-    html`<p>审核人：${input.decidedBy}</p>
-      <p>报告：${report}</p>
-      <blockquote style="white-space:pre-wrap;color:#555">${quoted}</blockquote>
-      <p>${advice}</p>
-      <p style="color:#888">${MAIL_FOOTER}</p>`;
-  return { subject, text, html: `<!doctype html><html><body>${body}</body></html>` };
+  return {
+    subject: approved
+      ? `【进展报告已通过】${item}已办结`
+      : `【进展报告被退回】${item}请修改后重新报送`,
+    greeting: `${input.unitName}：`,
+    sections: [
+      [
+        `贵单位就《${input.planTitle}》第${input.itemNumber}项报送的进展报告${outcome}。`,
+        { quote: input.itemTitle },
+      ],
+      [
+        ...(input.comment ? [{ block: input.comment, label: '审核意见' }] : []),
+        `审核人：${input.decidedBy}`,
+        `报告：第 ${input.submissionNumber} 次报送（${input.submittedAt}）`,
+        { block: excerpt(input.body) },
+      ],
+      [approved ? '感谢贵单位的落实。' : '请根据审核意见修改后，在督办系统中重新报送进展报告。'],
+    ],
+    link: input.link,
+  };
+}
+
+export function composeDecisionMail(input: DecisionMailInput): ComposedMail {
+  return renderMail(decisionMailContent(input));
 }
 
 export type { ComposedMail };

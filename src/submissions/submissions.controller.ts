@@ -31,9 +31,11 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
+import { RequirePermission } from '../http/permission.guard.js';
+import { RateLimit } from '../http/rate-limit.guard.js';
 import { TASK_STATUSES } from '../tasks/task-state.js';
-import type { Page } from '../tasks/tasks.service.js';
-import { PageQueryDto } from '../units/units.controller.js';
+import type { Page } from '../common/paging.js';
+import { PageQueryDto } from '../common/paging.js';
 import {
   ALLOWED_EXTENSIONS_TEXT,
   contentDisposition,
@@ -149,6 +151,8 @@ export class SubmissionsController {
 
   @Post('tasks/:id/submissions')
   @HttpCode(201)
+  @RequirePermission('task.submit', { taskParam: 'id' })
+  @RateLimit({ name: 'report.submit', max: 120, windowSeconds: 3600 })
   @UseInterceptors(AttachmentUploadInterceptor)
   @ApiOperation({
     summary: `报送进展（本单位）：multipart/form-data（字段 body，附件字段 ${ATTACHMENTS_FIELD} 最多 ${MAX_ATTACHMENTS} 个，每个不超过 ${MB} MB，类型 ${ALLOWED_EXTENSIONS_TEXT}），或 JSON {"body": "…"}`,

@@ -8,19 +8,22 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Authorizer } from '../auth/authorizer.service.js';
 import type { Actor } from '../auth/permissions.js';
-import { businessDateOf } from '../calendar/business-time.js';
+import { describeDateTime } from '../calendar/business-time.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { Task } from '../tasks/task.entity.js';
+import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { TaskStatus } from '../tasks/task-state.js';
-import { TasksService, type Page } from '../tasks/tasks.service.js';
+import type { Page } from '../common/paging.js';
+import { TasksService } from '../tasks/tasks.service.js';
 import { attachmentsDir, type ReceivedAttachment } from './attachment-upload.js';
 import {
   checkDecision,
-  composeDecisionMail,
+  decisionMailContent,
   DECISION_OUTCOMES,
   excerpt,
   meaningfulComment,
@@ -121,7 +124,8 @@ export class SubmissionsService {
     private readonly tasks: TasksService,
     private readonly audit: AuditService,
     private readonly authorizer: Authorizer,
-    private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxService,
+    private readonly scheduler: ReminderScheduler,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -144,7 +148,7 @@ export class SubmissionsService {
     }
     const dir = attachmentsDir(this.config);
     const stored: string[] = [];
-    let outcome: { submissionId: string; task: Task; before: { status: TaskStatus; dueAt: Date } };
+    let outcome: { submissionId: string; scheduled: QueuedOccurrence[] };
     try {
       outcome = await this.db.transaction(async (m) => {
         const task = await this.tasks.lockForChange(m, actor, taskId, 'task.submit', input.version);
@@ -206,19 +210,20 @@ export class SubmissionsService {
           before: { status: before.status },
           after: { status: task.status, submissionId, number: next },
         });
+        // A submitted task awaits the supervisor, not the unit: its reminders stop.
+        const scheduled = await this.tasks.replanReminders(m, task, before);
         // Same directory as the temporary names: the rename is atomic.
         for (const p of placed) {
           await rename(p.from, p.to);
           stored.push(p.to);
         }
-        return { submissionId, task, before };
+        return { submissionId, scheduled };
       });
     } catch (error) {
       await Promise.all(stored.map((path) => rm(path, { force: true })));
       throw error;
     }
-    // A submitted task awaits the supervisor, not the unit: its reminders stop.
-    await this.tasks.afterChange(outcome.task, outcome.before);
+    this.scheduler.queueSoon(outcome.scheduled);
     return this.outcome(outcome.submissionId);
   }
 
@@ -320,12 +325,13 @@ export class SubmissionsService {
         after: { status: task.status, submissionId },
       });
       const emailIds = await this.notifyUnit(m, task, row, decision, comment, actor);
-      return { task, before, emailIds };
+      // Returned: the unit owes a new report, so its reminders resume; approved: they stay off.
+      const scheduled = await this.tasks.replanReminders(m, task, before);
+      return { emailIds, scheduled };
     });
 
-    // Returned: the unit owes a new report, so its reminders resume; approved: they stay off.
-    await this.tasks.afterChange(outcome.task, outcome.before);
-    await this.notifications.dispatch(outcome.emailIds);
+    this.scheduler.queueSoon(outcome.scheduled);
+    this.outbox.dispatch(outcome.emailIds);
     return this.outcome(submissionId);
   }
 
@@ -381,35 +387,26 @@ export class SubmissionsService {
     actor: Actor,
   ): Promise<string[]> {
     const info = await this.tasks.mailContext(m, task.id);
-    const mail = composeDecisionMail({
-      decision,
-      ...info,
-      submissionNumber: row.number,
-      submittedAt: this.businessDateTime(new Date(row.submitted_at)),
-      body: row.body,
-      comment,
-      decidedBy: actor.name,
-    });
     const kind = decision === 'approve' ? 'submission.approved' : 'submission.returned';
-    return this.notifications.toUnit(m, {
-      unitId: task.unitId,
-      taskId: task.id,
-      kind,
-      dedupeKey: `${kind}:${row.id}`,
-      ...mail,
-    });
-  }
-
-  /** "2026-05-06 10:30" in the business time zone. */
-  private businessDateTime(instant: Date): string {
-    const tz = this.config.businessTz;
-    const time = new Intl.DateTimeFormat('en-GB', {
-      timeZone: tz,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(instant);
-    return `${businessDateOf(instant, tz)} ${time}`;
+    const recorded = await this.outbox.record(m, [
+      {
+        kind,
+        dedupeKey: `${kind}:${row.id}`,
+        taskId: task.id,
+        audience: { unitId: task.unitId },
+        content: decisionMailContent({
+          decision,
+          ...info,
+          submissionNumber: row.number,
+          submittedAt: describeDateTime(new Date(row.submitted_at), this.config.businessTz),
+          body: row.body,
+          comment,
+          decidedBy: actor.name,
+          link: this.tasks.linkTo(task.id),
+        }),
+      },
+    ]);
+    return recorded.emailIds;
   }
 
   private async outcome(submissionId: string): Promise<SubmissionOutcome> {

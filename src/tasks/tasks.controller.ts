@@ -8,14 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
 import { TASK_STATUSES, type TaskEvent } from './task-state.js';
-import { TasksService, type Page, type TaskView } from './tasks.service.js';
+import { MAX_PAGE, type Page } from '../common/paging.js';
+import { IsCalendarDate } from '../common/validation.js';
+import { TasksService, type TaskView } from './tasks.service.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUS_FILTERS = [...TASK_STATUSES, 'open', 'overdue'] as const;
 
 export class VersionDto {
@@ -46,19 +47,20 @@ export class TaskQueryDto {
 
   @ApiPropertyOptional({ description: '截止日期不晚于（含），YYYY-MM-DD' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期 YYYY-MM-DD' })
+  @IsCalendarDate()
   dueBefore?: string;
 
   @ApiPropertyOptional({ description: '截止日期不早于（含），YYYY-MM-DD' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期 YYYY-MM-DD' })
+  @IsCalendarDate()
   dueAfter?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: '须为正整数' })
-  @Min(1, { message: '须为正整数' })
+  @IsInt({ message: `须为 1–${MAX_PAGE} 的整数` })
+  @Min(1, { message: `须为 1–${MAX_PAGE} 的整数` })
+  @Max(MAX_PAGE, { message: `须为 1–${MAX_PAGE} 的整数` })
   page: number = 1;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })

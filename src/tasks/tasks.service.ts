@@ -7,10 +7,15 @@ import { type Action, type Actor, visibleUnit } from '../auth/permissions.js';
 import { businessDateOf, endOfBusinessDay, isValidDate } from '../calendar/business-time.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
+import type { Page } from '../common/paging.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
+import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
-import { RemindersService } from '../reminders/reminders.service.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
+import { TaskDeadlineSource } from './task-deadline.source.js';
+import { checkDeadlineInRange } from './deadline-range.js';
 import { Task } from './task.entity.js';
 import {
   awaitsUnit,
@@ -48,13 +53,6 @@ export interface TaskView {
   version: number;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
 export interface TaskChange {
   dueDate?: string;
   dueAt?: string;
@@ -81,7 +79,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TasksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly reminders: RemindersService,
+    private readonly scheduler: ReminderScheduler,
+    private readonly deadlines: TaskDeadlineSource,
+    private readonly milestoneDeadlines: MilestoneDeadlineSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly authorizer: Authorizer,
@@ -174,6 +174,11 @@ export class TasksService {
     };
   }
 
+  /** The task's page in the web console, for links in messages. */
+  linkTo(taskId: string): { label: string; url: string } {
+    return { label: '在督办系统中查看', url: `${this.config.publicUrl}/tasks/${taskId}` };
+  }
+
   private async find(id: string): Promise<TaskView> {
     const [row]: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id
@@ -207,9 +212,9 @@ export class TasksService {
         before: { status: before.status },
         after: { status: task.status },
       });
-      return { before, task };
+      return this.replanReminders(m, task, before);
     });
-    await this.afterChange(outcome.task, outcome.before);
+    this.scheduler.queueSoon(outcome);
     return this.find(id);
   }
 
@@ -262,20 +267,40 @@ export class TasksService {
     if (awaitsUnit(task.status)) task.remindersPlannedAt = now;
   }
 
-  /** After a committed change: reminders follow the task's deadline and whether it awaits the unit. */
-  async afterChange(task: Task, before: { status: TaskStatus; dueAt: Date }): Promise<void> {
-    const policy = await this.policyOf(task.itemId);
+  /**
+   * In the transaction of a change: the task's reminders follow its deadline and whether it waits
+   * for its unit, and so do its milestones' reminders. Pass the result to
+   * `ReminderScheduler.queueSoon` after the commit.
+   */
+  async replanReminders(
+    m: EntityManager,
+    task: Task,
+    before: { status: TaskStatus; dueAt: Date },
+  ): Promise<QueuedOccurrence[]> {
     const dueChanged = before.dueAt.getTime() !== task.dueAt.getTime();
-    if (awaitsUnit(before.status) && (dueChanged || !awaitsUnit(task.status))) {
-      await this.reminders.unschedule([{ id: task.id, dueAt: before.dueAt, policy }]);
+    const waitingChanged = awaitsUnit(before.status) !== awaitsUnit(task.status);
+    if (!dueChanged && !waitingChanged) return [];
+    const policy = await this.policyOf(m, task.itemId);
+    const scheduled = await this.scheduler.replan(m, 'task.deadline', [
+      this.deadlines.plan(task, policy),
+    ]);
+    if (waitingChanged) {
+      const milestones = await this.milestoneDeadlines.plansOfTasks(m, [task.id], policy);
+      scheduled.push(...(await this.scheduler.replan(m, 'milestone.deadline', milestones)));
     }
-    if (awaitsUnit(task.status) && (dueChanged || !awaitsUnit(before.status))) {
-      await this.reminders.schedule([{ ...task, policy }]);
-    }
+    return scheduled;
   }
 
-  private async policyOf(itemId: string): Promise<ReminderPolicy | null> {
-    const [row]: { reminder_policy: ReminderPolicy | null }[] = await this.db.query(
+  async planYearOf(m: EntityManager, itemId: string): Promise<number> {
+    const [row]: { year: number }[] = await m.query(
+      `SELECT p.year FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
+      [itemId],
+    );
+    return row.year;
+  }
+
+  async policyOf(m: EntityManager, itemId: string): Promise<ReminderPolicy | null> {
+    const [row]: { reminder_policy: ReminderPolicy | null }[] = await m.query(
       `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
       [itemId],
     );
@@ -342,6 +367,15 @@ export class TasksService {
     const outcome = await this.db.transaction(async (m) => {
       const task = await this.lockForChange(m, actor, id, actions, change.version);
       const before = { status: task.status, dueAt: task.dueAt, dueDate: task.dueDate };
+      if (newDueAt) {
+        const field = change.dueAt !== undefined ? 'dueAt' : 'dueDate';
+        const refusal = checkDeadlineInRange(
+          businessDateOf(newDueAt, tz),
+          await this.planYearOf(m, task.itemId),
+          businessDateOf(now, tz),
+        );
+        if (refusal) throw new InvalidInputException(refusal, [{ field, message: refusal }]);
+      }
       if (newDueAt && newDueAt.getTime() !== task.dueAt.getTime()) {
         task.dueAt = newDueAt;
         task.dueDate = businessDateOf(newDueAt, tz);
@@ -372,9 +406,9 @@ export class TasksService {
           after: { status: task.status, dueAt: task.dueAt.toISOString(), dueDate: task.dueDate },
         });
       }
-      return { changed, before, task };
+      return changed ? this.replanReminders(m, task, before) : [];
     });
-    if (outcome.changed) await this.afterChange(outcome.task, outcome.before);
+    this.scheduler.queueSoon(outcome);
     return this.find(id);
   }
 

@@ -1,36 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, ValidateIf } from 'class-validator';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
+import { PageQueryDto } from '../common/paging.js';
 import { EntityIdPipe } from '../common/validation.js';
 import type { Unit } from './unit.entity.js';
 import { UnitsService } from './units.service.js';
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '须为正整数' })
-  @Min(1, { message: '须为正整数' })
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '须为 1–500 的整数' })
-  @Min(1, { message: '须为 1–500 的整数' })
-  @Max(500, { message: '须为 1–500 的整数' })
-  pageSize: number = 100;
-}
 
 export class UpdateUnitDto {
   @ApiProperty({

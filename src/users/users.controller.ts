@@ -11,7 +11,7 @@ import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
 import { type Actor, ROLES, type Role } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
-import { PageQueryDto } from '../units/units.controller.js';
+import { PageQueryDto } from '../common/paging.js';
 import { UsersService } from './users.service.js';
 
 export class CreateUserDto {

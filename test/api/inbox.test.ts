@@ -4,6 +4,9 @@ import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
 
+/** A year ahead: deadlines must lie within a few years of the plan's year and today. */
+const Y = new Date().getFullYear() + 1;
+
 interface InboxPage {
   items: { id: string; kind: string; subject: string; readAt: string | null }[];
   total: number;
@@ -42,7 +45,7 @@ describe('the in-app inbox', () => {
     )!;
     await as(supervisor.authorization)
       .patch(`/api/v1/tasks/${task.id}`)
-      .send({ dueDate: '2099-12-31' })
+      .send({ dueDate: `${Y}-12-31` })
       .expect(200);
     await as(supervisor.authorization)
       .post(`/api/v1/tasks/${task.id}/nudge`)

@@ -4,6 +4,9 @@ import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
 
+/** A year ahead: deadlines must lie within a few years of the plan's year and today. */
+const Y = new Date().getFullYear() + 1;
+
 interface TaskView {
   id: string;
   item: { number: number; title: string };
@@ -96,18 +99,18 @@ describe('tasks and units API', () => {
     const task = tasks.find((t) => t.item.number === 30)!;
     const byDate = await api()
       .patch(`/api/v1/tasks/${task.id}`)
-      .send({ dueDate: '2099-06-30' })
+      .send({ dueDate: `${Y}-06-30` })
       .expect(200);
     expect(byDate.body).toMatchObject({
-      dueDate: '2099-06-30',
-      dueAt: '2099-06-30T15:59:59.000Z',
+      dueDate: `${Y}-06-30`,
+      dueAt: `${Y}-06-30T15:59:59.000Z`,
       overdue: false,
     });
     const exact = await api()
       .patch(`/api/v1/tasks/${task.id}`)
-      .send({ dueAt: '2099-07-01T10:30:00+08:00' })
+      .send({ dueAt: `${Y}-07-01T10:30:00+08:00` })
       .expect(200);
-    expect(exact.body).toMatchObject({ dueDate: '2099-07-01', dueAt: '2099-07-01T02:30:00.000Z' });
+    expect(exact.body).toMatchObject({ dueDate: `${Y}-07-01`, dueAt: `${Y}-07-01T02:30:00.000Z` });
     const done = await api().patch(`/api/v1/tasks/${task.id}`).send({ status: 'done' }).expect(200);
     expect(done.body.status).toBe('closed');
     expect(done.body.version).toBeGreaterThan(exact.body.version);
@@ -129,15 +132,15 @@ describe('tasks and units API', () => {
   it('rejects bad deadlines with 400 naming the field, and changes nothing', async () => {
     const task = tasks.find((t) => t.item.number === 32)!;
     const cases: [Record<string, unknown>, string][] = [
-      [{ dueDate: '2099-02-30' }, 'dueDate'],
-      [{ dueDate: '30/06/2099' }, 'dueDate'],
+      [{ dueDate: `${Y}-02-30` }, 'dueDate'],
+      [{ dueDate: `30/06/${Y}` }, 'dueDate'],
       [{ dueDate: '2020-01-01' }, 'dueDate'],
       [{ dueAt: 'tomorrow' }, 'dueAt'],
-      [{ dueAt: '2099-07-01T10:30:00' }, 'dueAt'],
+      [{ dueAt: `${Y}-07-01T10:30:00` }, 'dueAt'],
       [{ dueAt: '2001-01-01T00:00:00Z' }, 'dueAt'],
-      [{ dueDate: '2099-06-30', dueAt: '2099-07-01T10:30:00Z' }, 'dueAt'],
+      [{ dueDate: `${Y}-06-30`, dueAt: `${Y}-07-01T10:30:00Z` }, 'dueAt'],
       [{ status: 'finished' }, 'status'],
-      [{ deadline: '2099-06-30' }, 'deadline'],
+      [{ deadline: `${Y}-06-30` }, 'deadline'],
     ];
     for (const [body, field] of cases) {
       const res = await api().patch(`/api/v1/tasks/${task.id}`).send(body).expect(400);

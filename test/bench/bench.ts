@@ -10,7 +10,7 @@ import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import { parsePlanText } from '../../src/plans/plan-parser.js';
 import { PlansService } from '../../src/plans/plans.service.js';
-import { RemindersService } from '../../src/reminders/reminders.service.js';
+import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service.js';
 import { prepareDatabase, projectRoot } from '../../src/runtime.js';
 
 /**
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   );
   try {
     const plans = app.get(PlansService);
-    const reminders = app.get(RemindersService);
+    const scheduler = app.get(ReminderScheduler);
     const ta = performance.now();
     const seedImport = await plans.importDocument(`bench-${Date.now()}.txt`, Buffer.from(seedText));
     const seedImportMs = performance.now() - ta;
@@ -103,7 +103,8 @@ async function main(): Promise<void> {
     const jobs = bigImport.counts.tasks * 3;
 
     const tc = performance.now();
-    const reconciled = await reminders.reconcile();
+    const openTasks = bigImport.counts.tasks + seedImport.counts.tasks;
+    const reconciled = await scheduler.reconcile();
     const reconcileMs = performance.now() - tc;
 
     sample();
@@ -129,9 +130,9 @@ async function main(): Promise<void> {
             reminderJobsScheduledPerSecond: Math.round(jobs / (bigImportMs / 1000)),
           },
           reconcile: {
-            openTasks: reconciled.tasks,
+            openTasks,
+            queued: reconciled.queued,
             ms: round(reconcileMs),
-            tasksPerSecond: Math.round(reconciled.tasks / (reconcileMs / 1000)),
           },
           memory: { peakRssMb: round(peakRss / 1024 / 1024, 1) },
         },

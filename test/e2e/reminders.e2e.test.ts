@@ -5,6 +5,7 @@ import { createTestDatabase, dropDatabase, testRedisUrl } from '../support/datab
 import { signIn, startTestApp, uniquePrefix, type TestApp } from '../support/app.js';
 import { eventually, seedPlan, SEED_FILE, shanghaiDateTime, sleep } from '../support/seed.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { occurrencesOf } from '../support/reminders.js';
 
 const redisUrl = testRedisUrl();
 const backends: [string, string | null][] = [['postgres', null]];
@@ -93,27 +94,43 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
 
   it('sends no mail for a past year: every reminder is recorded as skipped', async () => {
     const rows: { status: string; n: number }[] = await app.db.query(
-      `SELECT status, count(*)::int AS n FROM notifications GROUP BY status`,
+      `SELECT status, count(*)::int AS n FROM reminder_occurrences GROUP BY status`,
     );
     const [{ tasks }] = await app.db.query(`SELECT count(*)::int AS tasks FROM tasks`);
     // Default policy: three reminders per task, all of them in 2022.
     expect(rows).toEqual([{ status: 'skipped', n: tasks * 3 }]);
+    const [{ messages }] = await app.db.query(
+      `SELECT count(*)::int AS messages FROM notifications`,
+    );
+    expect(messages).toBe(0);
     await sleep(500);
     expect(smtp.messages).toHaveLength(0);
   });
 
   it(`keeps its jobs on the ${backend} backend and nowhere else`, async () => {
-    // Thirty days ahead: all three default reminders (working days, 09:00) are in the future.
-    const task = await taskDueIn(30, 'jcc@example.org', 30 * 24 * 3600);
+    // Reminders 3, 2 and 1 hours before a deadline 10 hours away: all within the queue's horizon.
+    await api()
+      .put(`/api/v1/plans/${planId}/policy`)
+      .send({ offsets: ['-PT3H', '-PT2H', '-PT1H'] })
+      .expect(200);
+    const task = await taskDueIn(30, 'jcc@example.org', 10 * 3600);
+    const ids = await eventually(async () => {
+      const rows = await occurrencesOf(app.db, task.id);
+      const scheduled = rows.filter((r) => r.status === 'scheduled');
+      return scheduled.length === 3 && scheduled.every((r) => r.queued)
+        ? scheduled.map((r) => `occ_${r.id}`)
+        : undefined;
+    });
     const [{ n: pgJobs }]: { n: number }[] = await app.db
-      .query(`SELECT count(*)::int AS n FROM bullmq.job WHERE queue = 'reminders' AND id LIKE $1`, [
-        `reminder_${task.id}_%`,
-      ])
+      .query(
+        `SELECT count(*)::int AS n FROM bullmq.job WHERE queue = 'reminders' AND id = ANY($1)`,
+        [ids],
+      )
       .catch(() => [{ n: 0 }]);
     let redisJobs = 0;
     if (redisUrl) {
       const client = new Redis(redisUrl);
-      redisJobs = (await client.keys(`${prefix}:reminders:reminder_${task.id}_*`)).length;
+      for (const id of ids) redisJobs += await client.exists(`${prefix}:reminders:${id}`);
       client.disconnect();
     }
     expect(backend === 'postgres' ? [pgJobs, redisJobs] : [redisJobs, pgJobs]).toEqual([3, 0]);

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { endOfBusinessDay } from '../../src/calendar/business-time.js';
-import { JobQueue } from '../../src/queue/job-queue.service.js';
-import { reminderJobId } from '../../src/reminders/reminder-keys.js';
+import { jobOf, occurrencesOf } from '../support/reminders.js';
 import { normalizeOffset } from '../../src/reminders/reminder-policy.js';
 import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
@@ -116,9 +115,11 @@ describe('extension requests (延期申请)', () => {
       .patch(`/api/v1/tasks/${task.id}`)
       .send({ dueAt: oldDueAt.toISOString() })
       .expect(200);
-    const queue = app.app.get(JobQueue);
-    const oldJob = reminderJobId({ taskId: task.id, offset, dueAt: oldDueAt });
-    expect(await queue.getJob('reminder.send', oldJob)).toBeDefined();
+    const [oldReminder] = await occurrencesOf(app.db, task.id).then((rows) =>
+      rows.filter((r) => r.status === 'scheduled'),
+    );
+    expect(oldReminder.key).toBe(`${offset}@${oldDueAt.toISOString()}`);
+    expect(await eventually(() => jobOf(app, oldReminder.id))).toBeDefined();
 
     const proposedDueDate = businessDate(30);
     const created = await as(member.authorization)
@@ -156,10 +157,12 @@ describe('extension requests (延期申请)', () => {
       dueAt: newDueAt.toISOString(),
       overdue: false,
     });
-    // The queued reminder moved from the old deadline to the new one.
-    expect(await queue.getJob('reminder.send', oldJob)).toBeUndefined();
-    const newJob = reminderJobId({ taskId: task.id, offset, dueAt: newDueAt });
-    expect(await queue.getJob('reminder.send', newJob)).toBeDefined();
+    // The reminder moved from the old deadline to the new one.
+    const plan = await occurrencesOf(app.db, task.id);
+    expect(plan.find((r) => r.id === oldReminder.id)?.status).toBe('cancelled');
+    expect(plan.filter((r) => r.status === 'scheduled').map((r) => r.key)).toEqual([
+      `${offset}@${newDueAt.toISOString()}`,
+    ]);
 
     const mail = await eventually(async () => mailsTo(member.email)[0], 15_000);
     expect(mail.subject).toContain('延期申请已批准');

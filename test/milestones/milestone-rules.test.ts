@@ -3,8 +3,6 @@ import {
   checkTitle,
   composeMilestoneReminderMail,
   describeDeadline,
-  milestoneReminderDedupeKey,
-  milestoneReminderJobId,
   resolveMilestoneDate,
 } from '../../src/milestones/milestone-rules.js';
 
@@ -87,15 +85,6 @@ describe('milestone rules (pure)', () => {
     const long = checkTitle('节'.repeat(201));
     expect(long).toMatchObject({ ok: false, refusal: { field: 'title' } });
     if (!long.ok) expect(long.refusal.message).toContain('200');
-  });
-
-  it('names a reminder occurrence by milestone, offset and deadline', () => {
-    const ref = { milestoneId: 'm1', offset: '-PT3S', dueAt: new Date('2026-06-20T15:59:59Z') };
-    expect(milestoneReminderJobId(ref)).toBe(`milestone_m1_-PT3S_${ref.dueAt.getTime()}`);
-    expect(milestoneReminderJobId(ref)).not.toContain(':');
-    expect(milestoneReminderDedupeKey(ref)).toBe(
-      'milestone-reminder:m1:-PT3S:2026-06-20T15:59:59.000Z',
-    );
   });
 
   it('shows a deadline as a date at the end of a day, else with its time', () => {

@@ -70,6 +70,9 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'extension.decide': { admin: 'NNN', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   // The audit trail: overseers only.
   'audit.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  // The delivery ledger: overseers read it; admins and supervisors retry a failed message.
+  'delivery.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  'delivery.retry': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
 };
 
 describe('permission rules (pure)', () => {

@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/config.js';
+import { DELIVERY_LEASE_MS, retryDelayMs } from './delivery-rules.js';
+import { MailerService, PermanentDeliveryError } from './mailer.service.js';
+import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
+import { OutboxService } from './outbox.service.js';
+
+export type DeliveryOutcome = 'sent' | 'retrying' | 'dead' | 'not-due';
+
+/**
+ * Delivers one outbox message: claim it (a short committed UPDATE with a lease), send it with
+ * short timeouts and a stable Message-ID outside any transaction, then record the outcome. A
+ * failure is rescheduled with growing delays and finally dead-lettered; a sender that dies
+ * mid-send is replaced when its lease runs out.
+ *
+ * What remains at-least-once: a crash after the mail server accepted the message (SMTP 250) and
+ * before the outcome is recorded — a window of one UPDATE, milliseconds — sends it once more
+ * when the lease runs out, with the same Message-ID.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly repo: OutboxRepository,
+    private readonly outbox: OutboxService,
+    private readonly mailer: MailerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Claims and delivers; a message that is not due (sent, or another sender has it) is left. */
+  async deliver(notificationId: string): Promise<DeliveryOutcome> {
+    const message = await this.repo.claim(notificationId, DELIVERY_LEASE_MS);
+    if (!message) return 'not-due';
+    return this.send(message);
+  }
+
+  /** Delivers rows the caller wrote already claimed (the reminder that just fired). */
+  async deliverClaimed(notificationIds: readonly string[]): Promise<DeliveryOutcome[]> {
+    return Promise.all(
+      notificationIds.map(async (id) => {
+        const message = await this.repo.claimedByCreator(id);
+        return message ? this.send(message) : 'not-due';
+      }),
+    );
+  }
+
+  private async send(message: ClaimedMessage): Promise<DeliveryOutcome> {
+    let messageId: string;
+    try {
+      messageId = (
+        await this.mailer.send({
+          id: message.id,
+          createdAt: message.createdAt,
+          to: message.recipient,
+          subject: message.subject,
+          text: message.body,
+          html: message.html ?? '',
+        })
+      ).messageId;
+    } catch (error) {
+      return this.failed(message, error);
+    }
+    await withRetries(() => this.repo.markSent(message.id, message.attempts, messageId));
+    return 'sent';
+  }
+
+  private async failed(message: ClaimedMessage, error: unknown): Promise<DeliveryOutcome> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const delay =
+      error instanceof PermanentDeliveryError
+        ? null
+        : retryDelayMs(
+            message.attempts,
+            this.config.deliveryRetryBaseMs,
+            this.config.deliveryMaxAttempts,
+          );
+    const next = delay === null ? null : new Date(Date.now() + delay);
+    await withRetries(() => this.repo.markFailed(message.id, message.attempts, reason, next));
+    this.logger.warn({
+      message: next ? 'delivery failed, will retry' : 'delivery failed, dead-lettered',
+      notificationId: message.id,
+      kind: message.kind,
+      attempt: message.attempts,
+      retryAt: next?.toISOString(),
+      error: reason,
+    });
+    if (!next) return 'dead';
+    // The next attempt's job; if it is lost, the reconciler finds the row overdue.
+    await this.outbox
+      .enqueue([message.id], message.attempts, next)
+      .catch((e: unknown) => this.logger.warn({ message: 'retry not queued', error: String(e) }));
+    return 'retrying';
+  }
+
+  /** Puts a failed (or dead-lettered) message back for an attempt now. */
+  async retry(notificationId: string): Promise<boolean> {
+    const row = await this.repo.requeue(notificationId);
+    if (!row) return false;
+    await this.outbox.enqueue([notificationId], row.attempts);
+    return true;
+  }
+}
+
+/** Recording an outcome is retried briefly: a database blip must not leave a sent message "sending". */
+async function withRetries(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
+    }
+  }
+}
