@@ -70,6 +70,8 @@ export class Hardening1764500050000 implements MigrationInterface {
         SET search_path = public AS $$
       DECLARE head audit_chain_head%ROWTYPE;
       BEGIN
+        -- The time of an entry is the database's, never the writer's: no back-dated rows.
+        NEW.at := now();
         -- The head row's lock orders concurrent writers: one chain, no forks.
         UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING * INTO head;
         NEW.seq := head.seq;

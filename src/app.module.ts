@@ -58,6 +58,11 @@ export interface RuntimeOptions {
   databaseUrl: string;
   role: ProcessRole;
   clock?: Clock;
+  /**
+   * BullMQ's PostgreSQL schema was migrated by the schema owner (the application's role may not
+   * run DDL): the queues only check it. Default: they migrate it themselves.
+   */
+  queueSchemaMigrated?: boolean;
 }
 
 const SERVICES = [
@@ -136,6 +141,7 @@ export class AppModule {
               redisUrl: options.config.redisUrl,
               databaseUrl: options.databaseUrl,
               prefix: options.config.queuePrefix,
+              migrate: !options.queueSchemaMigrated,
             }),
         },
         {

@@ -22,7 +22,15 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(config);
 
   @Module({
-    imports: [AppModule.register({ config, databaseUrl: database.url, role: 'all' }), WorkerModule],
+    imports: [
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        queueSchemaMigrated: database.queueSchemaMigrated,
+        role: 'all',
+      }),
+      WorkerModule,
+    ],
   })
   class CombinedModule {}
 

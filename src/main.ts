@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
   const app = await NestFactory.create(
-    AppModule.register({ config, databaseUrl: database.url, role: 'api' }),
+    AppModule.register({
+      config,
+      databaseUrl: database.url,
+      queueSchemaMigrated: database.queueSchemaMigrated,
+      role: 'api',
+    }),
     { logger },
   );
   configureHttp(app);

@@ -1,16 +1,26 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, Logger, type INestApplication, type LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AuditService } from './audit/audit.service.js';
 import { ForbiddenError } from './auth/authorizer.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { StorableTextPipe, verifyJsonDepth } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
+import { APP_CONFIG } from './common/tokens.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import {
+  ensureLoginRole,
+  grantAppRole,
+  migrateQueueSchema,
+  userOf,
+  withCredentials,
+} from './database/app-role.js';
 import { runMigrations } from './database/data-source.js';
 import { startEmbeddedDatabase } from './database/embedded-database.js';
 import { PlansService } from './plans/plans.service.js';
@@ -19,8 +29,13 @@ import { Plan } from './plans/plan.entity.js';
 import { DataSource } from 'typeorm';
 
 export interface PreparedDatabase {
+  /** Where the application connects (its own role where it has one). */
   url: string;
+  /** The schema owner's connection (migrations). */
+  ownerUrl: string;
   embedded: boolean;
+  /** BullMQ's schema was migrated by the owner: the application must not try to. */
+  queueSchemaMigrated: boolean;
   stop(): Promise<void>;
 }
 
@@ -56,11 +71,21 @@ export function createLogger(config: AppConfig, context = 'Duban'): LoggerServic
   });
 }
 
-/** Uses DATABASE_URL, or starts the embedded server under DATA_DIR; then migrates the schema. */
+/**
+ * Uses DATABASE_URL, or starts the embedded server under DATA_DIR; then migrates the schema as its
+ * owner and, where the application has a role of its own, gives that role exactly its rights.
+ *
+ * - Embedded: the cluster's superuser owns the schema; the application connects as `duban_app`
+ *   (password generated into DATA_DIR), which cannot change the schema or the audit trail.
+ * - External with MIGRATION_DATABASE_URL: that role (the owner) migrates; DATABASE_URL's role gets
+ *   the application's rights. Without it, DATABASE_URL's role does both (see README).
+ */
 export async function prepareDatabase(config: AppConfig): Promise<PreparedDatabase> {
   const logger = new Logger('Database');
   let url = config.databaseUrl;
+  let ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
   let stop = async (): Promise<void> => undefined;
+  let appRole: { name: string; password: string } | null = null;
   if (!url) {
     const embedded = await startEmbeddedDatabase({
       dataDir: config.dataDir,
@@ -68,7 +93,9 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
       log: (m) => logger.debug?.(m),
     });
     url = embedded.url;
+    ownerUrl = embedded.url;
     stop = () => embedded.stop();
+    appRole = { name: EMBEDDED_APP_ROLE, password: await secretFile(config.dataDir, 'app-role') };
     logger.log({
       message: embedded.shared
         ? 'using the running embedded PostgreSQL'
@@ -77,14 +104,52 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
       port: config.embeddedPgPort,
     });
   }
+  const owner = ownerUrl ?? url;
+  const separate =
+    appRole !== null || (config.migrationDatabaseUrl !== null && userOf(owner) !== userOf(url));
   try {
-    const ran = await runMigrations(url);
+    const ran = await runMigrations(owner);
     if (ran.length) logger.log({ message: 'migrations applied', migrations: ran });
+    if (separate) {
+      if (!config.redisUrl) await migrateQueueSchema(owner);
+      if (appRole) {
+        await ensureLoginRole(owner, appRole.name, appRole.password);
+        url = withCredentials(url, appRole.name, appRole.password);
+      }
+      await grantAppRole(owner, userOf(url));
+    }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, embedded: !config.databaseUrl, stop };
+  return {
+    url,
+    ownerUrl: owner,
+    embedded: !config.databaseUrl,
+    queueSchemaMigrated: separate,
+    stop,
+  };
+}
+
+/** The application's own role in embedded mode. */
+export const EMBEDDED_APP_ROLE = 'duban_app';
+
+/** A random secret kept in DATA_DIR (mode 0600), created on first use. */
+export async function secretFile(dataDir: string, name: string): Promise<string> {
+  const path = join(dataDir, `${name}.secret`);
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    await mkdir(dataDir, { recursive: true });
+    const secret = randomBytes(24).toString('base64url');
+    try {
+      await writeFile(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      // Another process of this installation wrote it first.
+      return (await readFile(path, 'utf8')).trim();
+    }
+  }
 }
 
 /** HTTP conventions shared by the API entry points and the tests. */
@@ -106,16 +171,49 @@ export function configureHttp(app: INestApplication): void {
   );
   express.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   express.disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
-    express,
+  express.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // The console's component library and Swagger UI set inline styles.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Served over plain HTTP in embedded mode; behind TLS a proxy sets HSTS.
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  const config = express.get<AppConfig>(APP_CONFIG);
+  if (config.apiDocs) {
+    SwaggerModule.setup('api/docs', express, openApiDocument(express), {
+      jsonDocumentUrl: 'api/docs-json',
+    });
+  }
+}
+
+/** The OpenAPI document of the HTTP API. */
+export function openApiDocument(app: INestApplication) {
+  return SwaggerModule.createDocument(
+    app,
     new DocumentBuilder()
       .setTitle('督办 Duban API')
-      .setDescription('工作要点导入、任务、提醒')
+      .setDescription('工作要点导入、任务、提醒、督办')
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', express, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /** On an empty database, imports the plans shipped in seeds/ so a first start has something to show. */

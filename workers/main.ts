@@ -14,7 +14,12 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [
-      AppModule.register({ config, databaseUrl: database.url, role: 'worker' }),
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        queueSchemaMigrated: database.queueSchemaMigrated,
+        role: 'worker',
+      }),
       WorkerModule,
     ],
   })

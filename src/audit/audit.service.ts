@@ -24,6 +24,16 @@ export interface AuditQuery {
   pageSize: number;
 }
 
+export interface ChainVerification {
+  ok: boolean;
+  /** Entries found intact, from the first on. */
+  checked: number;
+  headSeq: number;
+  /** The hash of the last entry; keep it elsewhere to detect a rewrite of the whole chain. */
+  headHash: string;
+  broken: { seq: number; id: string | null; problem: string } | null;
+}
+
 export interface AuditRecord {
   id: string;
   at: string;
@@ -60,6 +70,61 @@ export class AuditService {
         entry.ip ?? null,
       ],
     );
+  }
+
+  /**
+   * Re-computes the hash chain of the whole trail: every entry's hash over its content and its
+   * predecessor's hash, the sequence without gaps, and the head. Returns the first break found.
+   */
+  async verifyChain(): Promise<ChainVerification> {
+    const [head]: { seq: string; hash: string }[] = await this.db.query(
+      `SELECT seq, hash FROM audit_chain_head WHERE id = 1`,
+    );
+    let lastSeq = 0;
+    let lastHash = '';
+    let checked = 0;
+    for (;;) {
+      const rows: { id: string; seq: string; prev_hash: string; hash: string; expected: string }[] =
+        await this.db.query(
+          `SELECT id, seq, prev_hash, hash,
+                  audit_row_digest(prev_hash, seq, at, actor_id, actor, action, entity_type,
+                                   entity_id, before, after, ip) AS expected
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`,
+          [lastSeq],
+        );
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const broken = (problem: string): ChainVerification => ({
+          ok: false,
+          checked,
+          headSeq: Number(head.seq),
+          headHash: head.hash,
+          broken: { seq, id: String(r.id), problem },
+        });
+        if (seq !== lastSeq + 1)
+          return broken(`第 ${lastSeq + 1}–${seq - 1} 条记录缺失（已被删除）`);
+        if (r.prev_hash !== lastHash)
+          return broken('与前一条记录的链接不符（记录被插入、删除或调换）');
+        if (r.hash !== r.expected) return broken('内容与其哈希不符（记录被改动）');
+        lastSeq = seq;
+        lastHash = r.hash;
+        checked++;
+      }
+      if (rows.length < 5000) break;
+    }
+    const result = { checked, headSeq: Number(head.seq), headHash: head.hash };
+    if (Number(head.seq) !== lastSeq || head.hash !== lastHash) {
+      return {
+        ok: false,
+        ...result,
+        broken: {
+          seq: lastSeq + 1,
+          id: null,
+          problem: `链头为第 ${head.seq} 条，最后一条记录为第 ${lastSeq} 条（末尾的记录被删除）`,
+        },
+      };
+    }
+    return { ok: true, ...result, broken: null };
   }
 
   async list(

@@ -40,6 +40,7 @@ const HELP = `用法：duban <命令> [参数]
                                创建用户；角色为 ${ROLES.join('、')}；
                                科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次
   migration:run                执行数据库迁移
+  audit:verify                 校验审计记录的哈希链是否完整（被改动、删除或插入的记录会被指出）
   help                         显示本帮助
 
 环境变量见 README（DATABASE_URL、REDIS_URL、SMTP_URL …）；未设置 DATABASE_URL 时使用内置数据库。`;
@@ -99,7 +100,12 @@ async function importCommand(config: AppConfig, args: string[]): Promise<void> {
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
   const app = await NestFactory.createApplicationContext(
-    AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
+    AppModule.register({
+      config,
+      databaseUrl: database.url,
+      role: 'cli',
+      queueSchemaMigrated: database.queueSchemaMigrated,
+    }),
     { logger },
   );
   try {
@@ -164,7 +170,12 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
   const database = await prepareDatabase(config);
   try {
     const app = await NestFactory.createApplicationContext(
-      AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        role: 'cli',
+        queueSchemaMigrated: database.queueSchemaMigrated,
+      }),
       { logger },
     );
     try {
@@ -196,12 +207,49 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
   }
 }
 
+async function auditVerifyCommand(config: AppConfig): Promise<number> {
+  const { Logger, NestFactory, AppModule, prepareDatabase, StderrLogger } = await loadApp();
+  const { AuditService } = await import('../audit/audit.service.js');
+  const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
+  Logger.overrideLogger(logger);
+  const database = await prepareDatabase(config);
+  try {
+    const app = await NestFactory.createApplicationContext(
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        role: 'cli',
+        queueSchemaMigrated: database.queueSchemaMigrated,
+      }),
+      { logger },
+    );
+    try {
+      const result = await app.get(AuditService).verifyChain();
+      if (result.ok) {
+        process.stdout.write(
+          `审计记录完整：共 ${result.checked} 条，哈希链无断裂。\n链头：第 ${result.headSeq} 条 ${result.headHash}\n（请另行保存链头，以便发现整条链被重写）\n`,
+        );
+        return 0;
+      }
+      const b = result.broken!;
+      process.stderr.write(
+        `审计记录被改动：第 ${b.seq} 条${b.id ? `（id ${b.id}）` : ''}${b.problem}；此前 ${result.checked} 条完整\n`,
+      );
+      return 1;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
 async function migrateCommand(config: AppConfig): Promise<void> {
   const { prepareDatabase } = await loadApp();
   const { runMigrations } = await import('../database/data-source.js');
   const database = await prepareDatabase({ ...config });
   try {
-    const ran = await runMigrations(database.url);
+    const ran = await runMigrations(database.ownerUrl);
     process.stdout.write(ran.length ? `已执行迁移：${ran.join(', ')}\n` : '数据库结构已是最新\n');
   } finally {
     await database.stop();
@@ -221,6 +269,8 @@ async function main(argv: string[]): Promise<number> {
       case 'user:create':
         await userCreateCommand(loadConfig(), args);
         return 0;
+      case 'audit:verify':
+        return await auditVerifyCommand(loadConfig());
       case 'migration:run':
         await migrateCommand(loadConfig());
         return 0;

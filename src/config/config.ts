@@ -4,6 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 export interface AppConfig {
   /** PostgreSQL connection string; null → embedded PostgreSQL under `dataDir`. */
   readonly databaseUrl: string | null;
+  /** The schema owner's connection for migrations; null → DATABASE_URL's role migrates too. */
+  readonly migrationDatabaseUrl: string | null;
   /** Redis connection string; null → BullMQ runs on its PostgreSQL backend in the same database. */
   readonly redisUrl: string | null;
   /** SMTP server for outgoing mail; null → mail is written as .eml files to `<dataDir>/outbox`. */
@@ -46,6 +48,8 @@ export interface AppConfig {
     statementTimeoutMs: number;
     idleInTransactionTimeoutMs: number;
   };
+  /** Serve the API documentation (Swagger UI at /api/docs); off by default in production. */
+  readonly apiDocs: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'text';
 }
@@ -198,6 +202,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ['postgres:', 'postgresql:'],
       'postgres://user:pass@host:5432/duban',
     ),
+    migrationDatabaseUrl: url(
+      env,
+      'MIGRATION_DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://owner:pass@host:5432/duban',
+    ),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@host:587'),
     mailFrom: mailbox(env, 'MAIL_FROM', '督办系统 <duban@localhost>'),
@@ -230,6 +240,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         3_600_000,
       ),
     },
+    apiDocs: boolean(env, 'API_DOCS', env.NODE_ENV !== 'production'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
   };

@@ -40,7 +40,7 @@ export class DeliveryService {
   async deliverClaimed(notificationIds: readonly string[]): Promise<DeliveryOutcome[]> {
     return Promise.all(
       notificationIds.map(async (id) => {
-        const message = await this.repo.claimedByCreator(id);
+        const message = await withRetries(() => this.repo.claimedByCreator(id));
         return message ? this.send(message) : 'not-due';
       }),
     );
@@ -103,11 +103,11 @@ export class DeliveryService {
   }
 }
 
-/** Recording an outcome is retried briefly: a database blip must not leave a sent message "sending". */
-async function withRetries(write: () => Promise<void>): Promise<void> {
+/** Reads and records around a send are retried briefly: a dropped connection must not strand a message. */
+async function withRetries<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write();
+      return await work();
     } catch (error) {
       if (attempt >= 4) throw error;
       await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));

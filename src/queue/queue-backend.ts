@@ -35,10 +35,12 @@ export function createQueueBackend(options: {
   redisUrl: string | null;
   databaseUrl: string;
   prefix: string;
+  /** Whether the PostgreSQL backend may migrate its schema (false: it was migrated by the owner). */
+  migrate?: boolean;
 }): QueueBackend {
   return options.redisUrl
     ? redisQueueBackend(options.redisUrl, options.prefix)
-    : postgresQueueBackend(options.databaseUrl);
+    : postgresQueueBackend(options.databaseUrl, options.migrate ?? true);
 }
 
 function redisQueueBackend(url: string, prefix: string): QueueBackend {
@@ -74,9 +76,9 @@ function redisQueueBackend(url: string, prefix: string): QueueBackend {
   };
 }
 
-function postgresQueueBackend(connectionString: string): QueueBackend {
+function postgresQueueBackend(connectionString: string, migrate: boolean): QueueBackend {
   const { Queue, Worker } = withBackend(createPostgresBackend);
-  const connection = { connectionString, migrate: true, max: 4 };
+  const connection = { connectionString, migrate, max: 4 };
   return {
     kind: 'postgres',
     createQueue: (name) => new Queue(name, { connection }) as unknown as Queue,

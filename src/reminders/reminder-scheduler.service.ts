@@ -129,8 +129,18 @@ export class ReminderScheduler {
       }
       return { outcome: 'sent' as const, emailIds: recorded.emailIds };
     });
-    const deliveries =
-      decided.emailIds.length > 0 ? await this.delivery.deliverClaimed(decided.emailIds) : [];
+    let deliveries: string[] = [];
+    try {
+      if (decided.emailIds.length > 0)
+        deliveries = await this.delivery.deliverClaimed(decided.emailIds);
+    } catch (error) {
+      // Committed and claimed: when the claim's lease runs out, the reconciler sends them.
+      this.logger.warn({
+        message: 'reminder messages not sent yet; resumed after their lease',
+        occurrenceId,
+        error: String(error),
+      });
+    }
     if (decided.outcome !== 'not-scheduled') {
       this.logger.log({
         message: 'reminder delivered',

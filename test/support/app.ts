@@ -32,6 +32,8 @@ export interface TestAppOptions {
   workers?: boolean;
   clock?: Clock;
   env?: Record<string, string>;
+  /** The database URL is a least-privilege role: BullMQ's schema was migrated by the owner. */
+  queueSchemaMigrated?: boolean;
 }
 
 export function uniquePrefix(): string {
@@ -56,6 +58,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     databaseUrl: options.databaseUrl,
     role: options.workers === false ? 'api' : 'all',
     clock: options.clock,
+    queueSchemaMigrated: options.queueSchemaMigrated,
   });
   @Module({ imports: options.workers === false ? [core] : [core, WorkerModule] })
   class TestRootModule {}

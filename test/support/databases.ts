@@ -51,3 +51,12 @@ export async function dropDatabase(url: string): Promise<void> {
 export function testRedisUrl(): string | null {
   return process.env.DUBAN_TEST_REDIS ?? null;
 }
+
+/** A fresh database with no schema at all (dropped by `dropDatabase`). */
+export async function createEmptyDatabase(): Promise<string> {
+  const name = `${run()}_${randomBytes(6).toString('hex')}`;
+  await withDatabase(serverUrl(), (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
