@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HttpException, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
+import { generatePassword, passwordProblem } from '../auth/password-policy.js';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { runMigrations } from '../database/data-source.js';
@@ -12,7 +12,7 @@ import { parsePlanDocument } from '../plans/document-reader.js';
 import { PlanParseError, type ParsedPlan } from '../plans/plan-document.js';
 import { PlansService } from '../plans/plans.service.js';
 import { prepareDatabase } from '../runtime.js';
-import { MIN_PASSWORD_LENGTH, UsersService } from '../users/users.service.js';
+import { UsersService } from '../users/users.service.js';
 import { StderrLogger } from './stderr-logger.js';
 
 /** Bad input (unreadable file, not a plan, invalid option): exit code 2 with a one-line reason. */
@@ -25,7 +25,8 @@ const HELP = `用法：duban <命令> [参数]
   plan:import <文件>           解析并导入（同一文档重复导入不做任何更改）
   user:create --email <邮箱> --name <姓名> --role <角色> [--unit <责任单位>] [--password <密码>]
                                创建用户；角色为 ${ROLES.join('、')}；
-                               科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次
+                               科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次；
+                               密码至少 10 位，不能是常见密码、重复或顺序字符，不能包含邮箱名或姓名
   migration:run                执行数据库迁移
   help                         显示本帮助
 
@@ -136,10 +137,14 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`角色“${role}”无效，须为 ${ROLES.join('、')} 之一`);
   }
-  if (options.password !== undefined && options.password.length < MIN_PASSWORD_LENGTH) {
-    throw new UsageError(`密码至少 ${MIN_PASSWORD_LENGTH} 位`);
+  if (options.password !== undefined) {
+    const problem = passwordProblem(options.password, {
+      email: options.email,
+      name: options.name,
+    });
+    if (problem) throw new UsageError(problem);
   }
-  const password = options.password ?? randomBytes(12).toString('base64url');
+  const password = options.password ?? generatePassword();
   const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);

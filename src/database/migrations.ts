@@ -1,5 +1,10 @@
 import { InitialSchema1764300000000 } from '../../migrations/1764300000000-InitialSchema.js';
 import { SupervisionWorkflow1764400000000 } from '../../migrations/1764400000000-SupervisionWorkflow.js';
+import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
-export const MIGRATIONS = [InitialSchema1764300000000, SupervisionWorkflow1764400000000] as const;
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  SupervisionWorkflow1764400000000,
+  AccountsAndSessions1764500100000,
+] as const;
