@@ -16,7 +16,7 @@ import {
 /** `npm start`: API and workers in one process, on the embedded database unless DATABASE_URL is set. */
 async function main(): Promise<void> {
   const started = Date.now();
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('all');
   const logger = createLogger(config);
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);

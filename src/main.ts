@@ -13,7 +13,7 @@ import {
 
 /** The HTTP API alone (scaled deployments run workers/main.ts beside it). */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('api');
   const logger = createLogger(config);
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);

@@ -12,8 +12,8 @@ import { ForbiddenError } from './auth/authorizer.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { StorableTextPipe, verifyJsonDepth } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
-import { APP_CONFIG } from './common/tokens.js';
-import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { APP_CONFIG, type ProcessRole } from './common/tokens.js';
+import { ConfigError, loadConfig, requireJwtSecret, type AppConfig } from './config/config.js';
 import {
   ensureLoginRole,
   grantAppRole,
@@ -50,10 +50,15 @@ export function projectRoot(): string {
   return dir;
 }
 
-/** Reads the configuration or ends the process with a one-line message naming the variable. */
-export function loadConfigOrExit(): AppConfig {
+/**
+ * Reads the configuration or ends the process with a one-line message naming the variable.
+ * A process serving the API (`role` api or all) also needs the token signing secret.
+ */
+export function loadConfigOrExit(role?: ProcessRole): AppConfig {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    if (role === 'api' || role === 'all') requireJwtSecret(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -155,6 +160,9 @@ export async function secretFile(dataDir: string, name: string): Promise<string>
 /** HTTP conventions shared by the API entry points and the tests. */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  // Which X-Forwarded-For hops to believe (TRUST_PROXY); req.ip — used for sign-in throttling and
+  // the audit trail — is the client address under that setting, the socket's address without it.
+  express.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
   // Nest leaves `verify` out of its option type (it uses it for raw bodies, which are off here).
   express.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth } as { limit: string });
   express.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });

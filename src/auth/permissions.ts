@@ -25,6 +25,7 @@ export const ACTIONS = [
   'plan.import',
   'plan.policy',
   'unit.read',
+  'unit.contact.read',
   'unit.update',
   'user.read',
   'user.manage',
@@ -83,6 +84,8 @@ const RULES: Record<Action, Rule> = {
   'plan.import': roles('admin', 'supervisor'),
   'plan.policy': supervisor,
   'unit.read': anyone,
+  /** A unit's contact mailbox: overseers see every unit's, a unit's people only their own. */
+  'unit.contact.read': readTask,
   'unit.update': roles('admin', 'supervisor'),
   'user.read': roles('admin', 'leader', 'supervisor'),
   'user.manage': roles('admin'),

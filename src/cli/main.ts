@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { generatePassword, passwordProblem } from '../auth/password-policy.js';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { parsePlanDocument } from '../plans/document-reader.js';
@@ -25,9 +25,6 @@ const loadApp = () =>
     StderrLogger: logger.StderrLogger,
   }));
 
-/** Shortest password accepted (the full strength rules are checked by the users service). */
-const MIN_PASSWORD_LENGTH = 10;
-
 /** Bad input (unreadable file, not a plan, invalid option): exit code 2 with a one-line reason. */
 class UsageError extends Error {}
 
@@ -38,7 +35,8 @@ const HELP = `用法：duban <命令> [参数]
   plan:import <文件>           解析并导入（同一文档重复导入不做任何更改）
   user:create --email <邮箱> --name <姓名> --role <角色> [--unit <责任单位>] [--password <密码>]
                                创建用户；角色为 ${ROLES.join('、')}；
-                               科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次
+                               科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次；
+                               密码至少 10 位，不能是常见密码、重复或顺序字符，不能包含邮箱名或姓名
   migration:run                执行数据库迁移
   audit:verify                 校验审计记录的哈希链是否完整（被改动、删除或插入的记录会被指出）
   help                         显示本帮助
@@ -158,10 +156,14 @@ async function userCreateCommand(config: AppConfig, args: string[]): Promise<voi
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`角色“${role}”无效，须为 ${ROLES.join('、')} 之一`);
   }
-  if (options.password !== undefined && options.password.length < MIN_PASSWORD_LENGTH) {
-    throw new UsageError(`密码至少 ${MIN_PASSWORD_LENGTH} 位`);
+  if (options.password !== undefined) {
+    const problem = passwordProblem(options.password, {
+      email: options.email,
+      name: options.name,
+    });
+    if (problem) throw new UsageError(problem);
   }
-  const password = options.password ?? randomBytes(12).toString('base64url');
+  const password = options.password ?? generatePassword();
   const { HttpException, Logger, NestFactory, AppModule, prepareDatabase, StderrLogger } =
     await loadApp();
   const { UsersService } = await import('../users/users.service.js');

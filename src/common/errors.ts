@@ -29,3 +29,16 @@ export class ConflictError extends HttpException {
     );
   }
 }
+
+/** 429 with how long to wait; the exception filter sends it as Retry-After too. */
+export class TooManyRequestsError extends HttpException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      { statusCode: 429, error: 'Too Many Requests', message, details: { retryAfterSeconds } },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}

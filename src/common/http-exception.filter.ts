@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { TooManyRequestsError } from './errors.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -121,6 +122,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       });
     }
     if (body.statusCode === 503) res.setHeader('Retry-After', '5');
+    if (exception instanceof TooManyRequestsError) {
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     const respond = () => {
       if (!res.headersSent) res.status(body.statusCode).json(body);
     };

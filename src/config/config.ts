@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { passwordProblem } from '../auth/password-policy.js';
 
 /** Typed, validated runtime configuration. Built once at start-up from the environment. */
 export interface AppConfig {
@@ -41,6 +43,13 @@ export interface AppConfig {
   readonly deliveryMaxAttempts: number;
   /** Public address of the web console, for links in messages (e.g. https://duban.example.org). */
   readonly publicUrl: string;
+  /**
+   * Secret that signs sign-in tokens (JWT_SECRET, at least 32 bytes). Null → generated into
+   * `<dataDir>/jwt-secret` in embedded mode; required when DATABASE_URL is set (see requireJwtSecret).
+   */
+  readonly jwtSecret: string | null;
+  /** Express `trust proxy` (TRUST_PROXY): false, a hop count, or trusted proxy addresses/CIDRs. */
+  readonly trustProxy: TrustProxy;
   /** Database pool limits (DB_POOL_SIZE, DB_ACQUIRE_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
   readonly dbPool: {
     max: number;
@@ -53,6 +62,8 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'text';
 }
+
+export type TrustProxy = false | number | readonly string[];
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -178,12 +189,87 @@ function adminEmail(env: Env): string | null {
   return value;
 }
 
-function adminPassword(env: Env): string | null {
+function adminPassword(env: Env, email: string | null): string | null {
   const value = env.ADMIN_PASSWORD ?? null;
-  if (value !== null && value.length < 10) {
-    throw new ConfigError('ADMIN_PASSWORD', '至少 10 位', 'must be at least 10 characters');
+  if (!value) return null;
+  const problem = passwordProblem(value, {
+    email: email ?? 'admin@localhost.localdomain',
+    name: '系统管理员',
+  });
+  if (problem !== null) {
+    throw new ConfigError(
+      'ADMIN_PASSWORD',
+      problem,
+      'too weak: at least 10 characters, not a common password, no runs or repeats, not containing the e-mail name',
+    );
   }
-  return value || null;
+  return value;
+}
+
+const GENERATE_SECRET = 'openssl rand -base64 48';
+
+function jwtSecret(env: Env): string | null {
+  const value = optional(env, 'JWT_SECRET');
+  if (value !== null && Buffer.byteLength(value, 'utf8') < 32) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      `至少 32 字节，例如用 ${GENERATE_SECRET} 生成`,
+      `must be at least 32 bytes, e.g. from ${GENERATE_SECRET}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A process that signs or checks sign-in tokens against an external database needs JWT_SECRET,
+ * the same in every API process of the installation. (Embedded mode generates one into DATA_DIR.)
+ */
+export function requireJwtSecret(config: Pick<AppConfig, 'jwtSecret' | 'databaseUrl'>): void {
+  if (config.jwtSecret === null && config.databaseUrl !== null) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      `使用外部数据库（DATABASE_URL）时必须设置，且所有 API 进程相同；例如用 ${GENERATE_SECRET} 生成`,
+      `required with DATABASE_URL and the same in every API process; e.g. from ${GENERATE_SECRET}`,
+    );
+  }
+}
+
+const NAMED_SUBNETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxyEntry(entry: string): boolean {
+  if (NAMED_SUBNETS.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const value = optional(env, 'TRUST_PROXY');
+  if (value === null || ['false', 'off', 'no', '0'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `“${value}”：代理层数须为 0–10`,
+        `"${value}": the hop count must be 0-10`,
+      );
+    }
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !trustProxyEntry(e));
+  if (bad.length) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `“${bad.join(', ')}”无效：须为代理层数（如 1）、loopback、linklocal、uniquelocal，或以逗号分隔的 IP 地址/网段（如 10.0.0.0/8）`,
+      `"${bad.join(', ')}" is invalid: give a hop count (e.g. 1), loopback, linklocal, uniquelocal, or comma-separated addresses/CIDRs (e.g. 10.0.0.0/8)`,
+    );
+  }
+  return entries;
 }
 
 function publicUrl(env: Env): string {
@@ -195,6 +281,7 @@ function publicUrl(env: Env): string {
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const dataDir = optional(env, 'DATA_DIR') ?? '.data';
+  const admin = adminEmail(env);
   return {
     databaseUrl: url(
       env,
@@ -219,8 +306,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reconcileIntervalSeconds: integer(env, 'RECONCILE_INTERVAL_SECONDS', 600, 0, 86400),
     seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', true),
     queuePrefix: prefix(env, 'QUEUE_PREFIX', 'duban'),
-    adminEmail: adminEmail(env),
-    adminPassword: adminPassword(env),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
     jobLockSeconds: integer(env, 'JOB_LOCK_SECONDS', 15, 2, 600),
     reminderHorizonHours: integer(env, 'REMINDER_HORIZON_HOURS', 24, 1, 24 * 14),
@@ -228,6 +313,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     deliveryRetryBaseMs: integer(env, 'DELIVERY_RETRY_BASE_MS', 30_000, 10, 3_600_000),
     deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 15, 1, 50),
     publicUrl: publicUrl(env),
+    adminEmail: admin,
+    adminPassword: adminPassword(env, admin),
+    jwtSecret: jwtSecret(env),
+    trustProxy: trustProxy(env),
     dbPool: {
       max: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
       acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),

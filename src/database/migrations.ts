@@ -2,6 +2,7 @@ import { InitialSchema1764300000000 } from '../../migrations/1764300000000-Initi
 import { SupervisionWorkflow1764400000000 } from '../../migrations/1764400000000-SupervisionWorkflow.js';
 import { ReminderPipeline1764500000000 } from '../../migrations/1764500000000-ReminderPipeline.js';
 import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening.js';
+import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SupervisionWorkflow1764400000000,
   ReminderPipeline1764500000000,
   Hardening1764500050000,
+  AccountsAndSessions1764500100000,
 ] as const;

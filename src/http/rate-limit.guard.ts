@@ -1,15 +1,14 @@
 import {
   type CanActivate,
   type ExecutionContext,
-  HttpException,
-  HttpStatus,
   Injectable,
   SetMetadata,
   UseGuards,
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
+import { TooManyRequestsError } from '../common/errors.js';
 import type { Actor } from '../auth/permissions.js';
 import { RateLimitsRepository } from './rate-limits.repository.js';
 
@@ -22,20 +21,6 @@ export interface Limit {
 }
 
 const LIMIT = 'duban:rate-limit';
-
-export class TooManyRequestsError extends HttpException {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message,
-        details: { retryAfterSeconds },
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-}
 
 /**
  * Limits how often one user may call a route (imports, uploads): checked before the body is read.
@@ -60,7 +45,6 @@ export class RateLimitGuard implements CanActivate {
     const who = req.actor?.userId ?? req.ip ?? 'anonymous';
     const wait = await this.limiter.hit(`${limit.name}:${who}`, limit.max, limit.windowSeconds);
     if (wait > 0) {
-      http.getResponse<Response>().setHeader('Retry-After', String(wait));
       throw new TooManyRequestsError(
         `操作过于频繁：每 ${Math.round(limit.windowSeconds / 60)} 分钟最多 ${limit.max} 次，请 ${Math.ceil(wait / 60)} 分钟后再试`,
         wait,

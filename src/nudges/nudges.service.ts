@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
-import { ConflictError } from '../common/errors.js';
+import { ConflictError, TooManyRequestsError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { describeDeadline } from '../calendar/business-time.js';
@@ -13,20 +13,6 @@ import { OutboxService } from '../notifications/outbox.service.js';
 import { isOpen, isOverdue, STATUS_LABELS } from '../tasks/task-state.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { nudgeMailContent, nudgeWaitMs, waitMessage } from './nudge-rules.js';
-
-export class TooManyNudgesError extends HttpException {
-  constructor(waitMs: number) {
-    super(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: waitMessage(waitMs),
-        details: { retryAfterSeconds: Math.ceil(waitMs / 1000) },
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-}
 
 export interface NudgeResult {
   taskId: string;
@@ -70,7 +56,7 @@ export class NudgesService {
       );
       const lastAt = last ? new Date(last.nudged_at ?? last.at) : null;
       const waitMs = nudgeWaitMs(lastAt, now);
-      if (waitMs > 0) throw new TooManyNudgesError(waitMs);
+      if (waitMs > 0) throw new TooManyRequestsError(waitMessage(waitMs), Math.ceil(waitMs / 1000));
 
       const info = await this.tasks.mailContext(m, taskId);
       const nudgeId = randomUUID();

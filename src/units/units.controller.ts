@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { IsString, ValidateIf } from 'class-validator';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
-import type { Actor } from '../auth/permissions.js';
+import { type Actor, can } from '../auth/permissions.js';
 import { PageQueryDto } from '../common/paging.js';
 import { EntityIdPipe } from '../common/validation.js';
 import type { Unit } from './unit.entity.js';
@@ -31,11 +31,28 @@ export class UnitsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '责任单位列表' })
-  list(
+  @ApiOperation({
+    summary: '责任单位列表',
+    description: '科室负责人和联络员只看得到本单位的联系邮箱，其他单位不含 email 字段',
+  })
+  async list(
+    @CurrentActor() actor: Actor,
     @Query() q: PageQueryDto,
-  ): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
-    return this.units.list(q.page, q.pageSize);
+  ): Promise<{
+    items: (Unit | Omit<Unit, 'email'>)[];
+    total: number;
+    page: number;
+    pageSize: number;
+  }> {
+    const page = await this.units.list(q.page, q.pageSize);
+    return {
+      ...page,
+      items: page.items.map((unit) => {
+        if (can(actor, 'unit.contact.read', { unitId: unit.id })) return unit;
+        const { email: _hidden, ...rest } = unit;
+        return rest;
+      }),
+    };
   }
 
   @Patch(':id')

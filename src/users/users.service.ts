@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import argon2 from 'argon2';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AuthService, hashPassword } from '../auth/auth.service.js';
+import { generatePassword, MIN_PASSWORD_LENGTH, passwordProblem } from '../auth/password-policy.js';
 import { type Actor, ROLES, type Role } from '../auth/permissions.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { User } from './user.entity.js';
+
+export { hashPassword, MIN_PASSWORD_LENGTH };
 
 export interface NewUser {
   email: string;
@@ -18,12 +20,16 @@ export interface NewUser {
   password?: string | null;
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
-
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+/** What an admin may change about an account. */
+export interface UserChanges {
+  name?: string;
+  role?: Role;
+  unitId?: string | null;
+  active?: boolean;
 }
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+const isUnitRole = (role: Role) => role === 'unit_head' || role === 'unit_member';
 
 @Injectable()
 export class UsersService {
@@ -32,6 +38,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly auth: AuthService,
   ) {}
 
   async create(actor: Actor | null, input: NewUser): Promise<User> {
@@ -48,14 +55,10 @@ export class UsersService {
         { field: 'role', message: `须为 ${ROLES.join('、')} 之一` },
       ]);
     }
-    if (
-      input.password !== undefined &&
-      input.password !== null &&
-      input.password.length < MIN_PASSWORD_LENGTH
-    ) {
-      throw new InvalidInputException(`密码至少 ${MIN_PASSWORD_LENGTH} 位`, [
-        { field: 'password', message: `至少 ${MIN_PASSWORD_LENGTH} 位` },
-      ]);
+    if (input.password !== undefined && input.password !== null) {
+      const problem = passwordProblem(input.password, { email, name: input.name });
+      if (problem)
+        throw new InvalidInputException(problem, [{ field: 'password', message: problem }]);
     }
     let unitId = input.unitId ?? null;
     if (!unitId && input.unitName) {
@@ -76,7 +79,7 @@ export class UsersService {
           { field: 'unitId', message: '单位不存在' },
         ]);
     }
-    if ((input.role === 'unit_head' || input.role === 'unit_member') && !unitId) {
+    if (isUnitRole(input.role) && !unitId) {
       throw new InvalidInputException('科室负责人和联络员必须属于一个责任单位', [
         { field: 'unitId', message: '必填' },
       ]);
@@ -142,6 +145,158 @@ export class UsersService {
   }
 
   /**
+   * Changes an account's name, role, unit or active flag. A change of role or unit, or a
+   * deactivation, ends the user's sessions (a deactivation also revokes their API tokens); the
+   * last active admin cannot be deactivated or demoted. Audited in the same transaction.
+   */
+  async update(actor: Actor, id: string, changes: UserChanges): Promise<User> {
+    const fields = (['name', 'role', 'unitId', 'active'] as const).filter(
+      (f) => changes[f] !== undefined,
+    );
+    if (fields.length === 0) {
+      throw new InvalidInputException('没有要修改的内容：可修改 name、role、unitId、active', [
+        { field: 'body', message: '至少给出 name、role、unitId、active 之一' },
+      ]);
+    }
+    if (changes.name !== undefined && !changes.name.trim()) {
+      throw new InvalidInputException('姓名不能为空', [{ field: 'name', message: '不能为空' }]);
+    }
+    if (changes.role !== undefined && !(ROLES as readonly string[]).includes(changes.role)) {
+      throw new InvalidInputException(`role 须为 ${ROLES.join('、')} 之一`, [
+        { field: 'role', message: `须为 ${ROLES.join('、')} 之一` },
+      ]);
+    }
+    return this.db.transaction(async (m) => {
+      if (changes.role !== undefined || changes.active !== undefined) {
+        // Changes that could leave no admin take turns, so two admins cannot demote each other.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:admins'))`);
+      }
+      const [before]: {
+        email: string;
+        name: string;
+        role: Role;
+        unit_id: string | null;
+        active: boolean;
+      }[] = await m.query(
+        `SELECT email, name, role, unit_id, active FROM users WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!before) throw new NotFoundError(`用户 ${id} 不存在`);
+      const next = {
+        name: changes.name?.trim() ?? before.name,
+        role: changes.role ?? before.role,
+        unitId: changes.unitId !== undefined ? changes.unitId : before.unit_id,
+        active: changes.active ?? before.active,
+      };
+      if (changes.unitId) await this.requireUnit(m, changes.unitId);
+      if (isUnitRole(next.role) && !next.unitId) {
+        throw new InvalidInputException('科室负责人和联络员必须属于一个责任单位', [
+          { field: 'unitId', message: '必填' },
+        ]);
+      }
+      const wasAdmin = before.role === 'admin' && before.active;
+      if (wasAdmin && !(next.role === 'admin' && next.active)) {
+        const [{ others }]: { others: number }[] = await m.query(
+          `SELECT count(*)::int AS others FROM users WHERE role = 'admin' AND active AND id <> $1`,
+          [id],
+        );
+        if (others === 0) {
+          throw new ConflictError('不能停用或降级最后一个启用的系统管理员，请先指定另一位管理员');
+        }
+      }
+      await m.query(
+        `UPDATE users SET name = $2, role = $3, unit_id = $4, active = $5, updated_at = now()
+          WHERE id = $1`,
+        [id, next.name, next.role, next.unitId, next.active],
+      );
+      const scopeChanged = next.role !== before.role || next.unitId !== before.unit_id;
+      const deactivated = before.active && !next.active;
+      const endedSessions =
+        scopeChanged || deactivated
+          ? await this.auth.revokeSessions(m, id, deactivated ? 'deactivated' : 'role_change')
+          : 0;
+      const revokedTokens = deactivated ? await this.auth.revokeAllApiTokens(m, id) : 0;
+      const was = {
+        name: before.name,
+        role: before.role,
+        unitId: before.unit_id,
+        active: before.active,
+      };
+      const changed = fields.filter((f) => was[f] !== next[f]);
+      await this.audit.record(m, {
+        actor,
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        before: Object.fromEntries(changed.map((f) => [f, was[f]])),
+        after: {
+          ...Object.fromEntries(changed.map((f) => [f, next[f]])),
+          ...(endedSessions ? { endedSessions } : {}),
+          ...(revokedTokens ? { revokedTokens } : {}),
+        },
+      });
+      return m.getRepository(User).findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * Gives the account a temporary password, shown once: its sessions end, any sign-in delay is
+   * lifted, and at the next sign-in the user must choose their own before doing anything else.
+   */
+  async resetPassword(
+    actor: Actor,
+    id: string,
+  ): Promise<{ temporaryPassword: string; mustChangePassword: true }> {
+    const temporaryPassword = generatePassword();
+    const hash = await hashPassword(temporaryPassword);
+    await this.db.transaction(async (m) => {
+      const [[user]]: [{ email: string }[], number] = await m.query(
+        `UPDATE users SET password_hash = $2, must_change_password = true,
+                password_changed_at = now(), updated_at = now()
+          WHERE id = $1 RETURNING email`,
+        [id, hash],
+      );
+      if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
+      const endedSessions = await this.auth.revokeSessions(m, id, 'password_reset');
+      await this.auth.clearSignInDelays(m, user.email, 'password_reset');
+      await this.audit.record(m, {
+        actor,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: id,
+        after: { mustChangePassword: true, endedSessions },
+      });
+    });
+    return { temporaryPassword, mustChangePassword: true };
+  }
+
+  /** Lifts the sign-in delays of an account at every address. */
+  async unlock(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [user]: { email: string }[] = await m.query(`SELECT email FROM users WHERE id = $1`, [
+        id,
+      ]);
+      if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
+      await this.auth.clearSignInDelays(m, user.email, 'admin_unlock');
+      await this.audit.record(m, {
+        actor,
+        action: 'user.unlock',
+        entityType: 'user',
+        entityId: id,
+      });
+    });
+  }
+
+  private async requireUnit(m: EntityManager, unitId: string): Promise<void> {
+    const [unit]: unknown[] = await m.query(`SELECT 1 FROM units WHERE id = $1`, [unitId]);
+    if (!unit) {
+      throw new InvalidInputException(`责任单位 ${unitId} 不存在`, [
+        { field: 'unitId', message: '单位不存在' },
+      ]);
+    }
+  }
+
+  /**
    * On an empty user table, creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD, or with a
    * random password that is printed once.
    */
@@ -151,7 +306,7 @@ export class UsersService {
   ): Promise<{ email: string; password: string | null } | null> {
     const [{ n }]: { n: number }[] = await this.db.query(`SELECT count(*)::int AS n FROM users`);
     if (n > 0) return null;
-    const chosen = password ?? randomBytes(12).toString('base64url');
+    const chosen = password ?? generatePassword();
     const adminEmail = email ?? 'admin@localhost.localdomain';
     try {
       await this.create(null, {

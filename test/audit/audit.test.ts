@@ -218,7 +218,7 @@ describe('audit trail', () => {
     const res = await request(app.baseUrl)
       .post('/api/v1/users')
       .set('Authorization', admin.authorization)
-      .send({ email: 'zhou@example.org', name: '周', role: 'leader', password: 'zhou-password-1' })
+      .send({ email: 'zhou@example.org', name: '周', role: 'leader', password: 'maple-court-917' })
       .expect(201);
     const { items } = await audit({ entityType: 'user', entityId: res.body.id });
     expect(items).toEqual([

@@ -54,14 +54,14 @@ describe('duban user:create', () => {
       '--unit',
       '宣传科',
       '--password',
-      'zhangsan-password',
+      'bright-orchid-2718',
     ]);
     expect(res).toEqual({
       code: 0,
       stdout: '已创建用户 张三 <zhang.san@example.org>（科室联络员，宣传科）\n',
       stderr: '',
     });
-    const { authorization, me } = await signIn('zhang.san@example.org', 'zhangsan-password');
+    const { authorization, me } = await signIn('zhang.san@example.org', 'bright-orchid-2718');
     const [unit]: { id: string }[] = await app.db.query(
       `SELECT id FROM units WHERE name = '宣传科'`,
     );
@@ -106,7 +106,7 @@ describe('duban user:create', () => {
     const [{ n: before }]: { n: number }[] = await app.db.query(
       `SELECT count(*)::int AS n FROM users`,
     );
-    const base = ['--name', '王五', '--password', 'wangwu-password'];
+    const base = ['--name', '王五', '--password', 'bright-orchid-2718'];
     const cases: [string[], string][] = [
       [
         ['--email', 'wang@example.org', ...base, '--role', 'unit_member', '--unit', '不存在科'],
@@ -131,6 +131,32 @@ describe('duban user:create', () => {
         '密码至少 10 位',
       ],
       [
+        [
+          '--email',
+          'wang@example.org',
+          '--name',
+          '王五',
+          '--role',
+          'leader',
+          '--password',
+          'password2024',
+        ],
+        '密码过于常见',
+      ],
+      [
+        [
+          '--email',
+          'wang.wu@example.org',
+          '--name',
+          '王五',
+          '--role',
+          'leader',
+          '--password',
+          'wang.wu-at-work',
+        ],
+        '密码不能包含邮箱名',
+      ],
+      [
         ['--email', 'wang@example.org', ...base, '--role', 'leader', '--admin'],
         '未知选项：--admin',
       ],
@@ -146,5 +172,6 @@ describe('duban user:create', () => {
       `SELECT count(*)::int AS n FROM users`,
     );
     expect(after).toBe(before);
-  });
+    // One process per case, eleven cases: more than the default minute on a busy machine.
+  }, 180_000);
 });

@@ -12,6 +12,7 @@ import {
 import { signIn, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { seedPlan, SEED_FILE } from '../support/seed.js';
+import { UsersService } from '../../src/users/users.service.js';
 
 const OWN = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
@@ -41,6 +42,8 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'plan.policy': { admin: 'NNN', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   // Units: everyone reads; admin and supervisors set contact mailboxes.
   'unit.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YYY', unit_member: 'YYY' },
+  // A unit's contact mailbox: overseers see every unit's, a unit's people only their own.
+  'unit.contact.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YNN', unit_member: 'YNN' },
   'unit.update': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   // Users: overseers read the list; only the admin manages accounts.
   'user.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
@@ -433,6 +436,84 @@ describe('permissions over HTTP', () => {
     ).toEqual({ admin: 200, leader: 200, supervisor: 200, unit_head: 403, unit_member: 403 });
   });
 
+  it('shows a unit’s contact mailbox to overseers and to that unit’s own people only', async () => {
+    const otherUnit = other[0].unit;
+    await app.db.query(`UPDATE units SET email = $2 WHERE id = $1`, [unitId, 'own@example.org']);
+    await app.db.query(`UPDATE units SET email = $2 WHERE id = $1`, [
+      otherUnit.id,
+      'other@example.org',
+    ]);
+    for (const role of ROLES) {
+      const res = await request(app.baseUrl)
+        .get('/api/v1/units')
+        .query({ pageSize: 500 })
+        .set('Authorization', auth[role].authorization)
+        .expect(200);
+      const byId = new Map<string, { name: string; email?: string | null }>(
+        res.body.items.map((u: { id: string }) => [u.id, u]),
+      );
+      expect(byId.size).toBe(res.body.total);
+      const overseer = role === 'admin' || role === 'leader' || role === 'supervisor';
+      expect({ role, own: byId.get(unitId) }).toEqual({
+        role,
+        own: expect.objectContaining({ name: UNIT, email: 'own@example.org' }),
+      });
+      const seen = byId.get(otherUnit.id)!;
+      expect({ role, name: seen.name, hasEmail: 'email' in seen }).toEqual({
+        role,
+        name: otherUnit.name,
+        hasEmail: overseer,
+      });
+      if (!overseer) {
+        expect(JSON.stringify(res.body)).not.toContain('other@example.org');
+        // Not one other unit's mailbox field is in the answer, set or not.
+        const others = res.body.items.filter((u: { id: string }) => u.id !== unitId);
+        expect(others.filter((u: object) => 'email' in u)).toEqual([]);
+      } else {
+        expect(seen.email).toBe('other@example.org');
+      }
+    }
+  });
+
+  it('lets only the admin change, reset and unlock accounts', async () => {
+    const users = app.app.get(UsersService);
+    const target = await users.create(null, {
+      email: `managed-${Date.now()}@example.org`,
+      name: '被管理的用户',
+      role: 'unit_member',
+      unitName: UNIT,
+      password: 'quiet-river-stone-4',
+    });
+    const onUser = (attempted: Action) => ({ attempted, entity: { type: 'user', id: target.id } });
+    expect(
+      await matrix((role) => ({
+        method: 'patch',
+        path: `/api/v1/users/${target.id}`,
+        body: { name: `${role} 改的名字` },
+        ...onUser('user.manage'),
+      })),
+    ).toEqual({ admin: 200, leader: 403, supervisor: 403, unit_head: 403, unit_member: 403 });
+    expect(
+      await matrix(() => ({
+        method: 'post',
+        path: `/api/v1/users/${target.id}/unlock`,
+        ...onUser('user.manage'),
+      })),
+    ).toEqual({ admin: 204, leader: 403, supervisor: 403, unit_head: 403, unit_member: 403 });
+    expect(
+      await matrix(() => ({
+        method: 'post',
+        path: `/api/v1/users/${target.id}/password-reset`,
+        ...onUser('user.manage'),
+      })),
+    ).toEqual({ admin: 200, leader: 403, supervisor: 403, unit_head: 403, unit_member: 403 });
+    const [row]: { name: string; must_change_password: boolean }[] = await app.db.query(
+      `SELECT name, must_change_password FROM users WHERE id = $1`,
+      [target.id],
+    );
+    expect(row).toEqual({ name: 'admin 改的名字', must_change_password: true });
+  });
+
   it('lets overseers read the audit trail', async () => {
     expect(
       await matrix(() => ({ method: 'get', path: '/api/v1/audit', attempted: 'audit.read' })),
@@ -473,6 +554,19 @@ describe('permissions over HTTP', () => {
         },
       },
       { method: 'get', path: '/api/v1/users' },
+      { method: 'patch', path: `/api/v1/users/${auth.admin.userId}`, body: { active: false } },
+      { method: 'post', path: `/api/v1/users/${auth.admin.userId}/password-reset` },
+      { method: 'post', path: `/api/v1/users/${auth.admin.userId}/unlock` },
+      { method: 'get', path: '/api/v1/units' },
+      { method: 'get', path: '/api/v1/auth/tokens' },
+      { method: 'post', path: '/api/v1/auth/tokens', body: { name: '匿名' } },
+      { method: 'post', path: '/api/v1/auth/logout' },
+      { method: 'post', path: '/api/v1/auth/logout-all' },
+      {
+        method: 'post',
+        path: '/api/v1/auth/password',
+        body: { currentPassword: 'x', newPassword: 'anonymous-new-pass-9' },
+      },
       { method: 'get', path: '/api/v1/audit' },
       { method: 'get', path: '/api/v1/notifications' },
     ];
@@ -492,11 +586,12 @@ describe('permissions over HTTP', () => {
       `SELECT count(*)::int AS n FROM audit_log`,
     );
     expect(auditAfter).toBe(auditBefore);
-    const [row]: { status: string; n: number }[] = await app.db.query(
-      `SELECT t.status, (SELECT count(*)::int FROM users WHERE email = 'anon@example.org') AS n
+    const [row]: { status: string; n: number; admin: boolean }[] = await app.db.query(
+      `SELECT t.status, (SELECT count(*)::int FROM users WHERE email = 'anon@example.org') AS n,
+              (SELECT active AND NOT must_change_password FROM users WHERE id = $2) AS admin
          FROM tasks t WHERE t.id = $1`,
-      [task.id],
+      [task.id, auth.admin.userId],
     );
-    expect(row).toEqual({ status: 'assigned', n: 0 });
+    expect(row).toEqual({ status: 'assigned', n: 0, admin: true });
   });
 });

@@ -34,7 +34,9 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
       PORT: String(port),
       QUEUE_PREFIX: uniquePrefix(),
       ADMIN_EMAIL: 'admin@example.org',
-      ADMIN_PASSWORD: 'admin-password-1',
+      ADMIN_PASSWORD: 'steady-harbor-91',
+      // Every API process of an installation on an external database shares this.
+      JWT_SECRET: 'scaled-test-signing-secret-0123456789abcdef',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     });
     base = `http://127.0.0.1:${port}/api/v1`;
@@ -53,7 +55,7 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     const health = (await (await fetch(`${base}/health`)).json()) as { queue: unknown };
     expect(health.queue).toMatchObject({ status: 'up', backend });
 
-    const admin = await login(base, 'admin@example.org', 'admin-password-1');
+    const admin = await login(base, 'admin@example.org', 'steady-harbor-91');
     const created = await fetch(`${base}/users`, {
       method: 'POST',
       headers: admin,

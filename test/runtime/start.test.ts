@@ -32,7 +32,7 @@ describe('npm start on the embedded database', () => {
       EMBEDDED_PG_PORT: String(await freePort()),
       RECONCILE_INTERVAL_SECONDS: '0',
       ADMIN_EMAIL: 'admin@example.org',
-      ADMIN_PASSWORD: 'admin-password-1',
+      ADMIN_PASSWORD: 'steady-harbor-91',
     });
     base = `http://127.0.0.1:${port}/api/v1`;
   });
@@ -50,7 +50,7 @@ describe('npm start on the embedded database', () => {
       database: { status: 'up' },
       queue: { status: 'up', backend: 'postgres' },
     });
-    const headers = await login(base, 'admin@example.org', 'admin-password-1');
+    const headers = await login(base, 'admin@example.org', 'steady-harbor-91');
     expect((await fetch(`${base}/plans`)).status).toBe(401);
     const plans = (await (await fetch(`${base}/plans`, { headers })).json()) as PlanList;
     expect(plans.items.map((p: { title: string }) => p.title)).toEqual([
