@@ -19,8 +19,12 @@ import {
 import { Task } from '../tasks/task.entity.js';
 import { AWAITING_UNIT_SQL, type TaskStatus } from '../tasks/task-state.js';
 import { Unit } from '../units/unit.entity.js';
-import { parsePlanDocument } from './document-reader.js';
-import { PlanParseError, type ParsedPlan, type ParseWarning } from './plan-document.js';
+import {
+  parsePlanDocument,
+  PlanParseError,
+  type ParsedPlan,
+  type ParseWarning,
+} from '../plan-document/index.js';
 import { assignmentsOf, planContentHash, statedDeadline } from './plan-import.js';
 import { Item } from './item.entity.js';
 import { Plan } from './plan.entity.js';

@@ -8,7 +8,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
-import { parsePlanText } from '../../src/plans/plan-parser.js';
+import { parsePlanText } from '../../src/plan-document/index.js';
 import { PlansService } from '../../src/plans/plans.service.js';
 import { RemindersService } from '../../src/reminders/reminders.service.js';
 import { prepareDatabase, projectRoot } from '../../src/runtime.js';
