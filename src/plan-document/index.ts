@@ -10,8 +10,9 @@ export type {
   ParsedSection,
   ParseWarning,
 } from './plan-document.js';
-export { PlanParseError } from './plan-document.js';
-export { parsePlanDocument, readPlanDocument } from './document-reader.js';
+export { PlanDocumentRefusal, PlanOverLimitError, PlanParseError } from './plan-document.js';
+export { PLAN_DOCUMENT_LIMITS, type PlanDocumentLimit, type PlanDocumentLimits } from './limits.js';
+export { readAndParsePlan as parsePlanDocument, readPlanDocument } from './document-reader.js';
 export { parsePlanText } from './plan-parser.js';
 export { extractDeadlineCellHints, extractDeadlineHints } from './deadline-hints.js';
 export { docxToText, formatNumber, XmlError } from './docx-text.js';
