@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HttpException, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,7 +8,12 @@ import { AppModule } from '../app.module.js';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { runMigrations } from '../database/data-source.js';
-import { parsePlanDocument, PlanParseError, type ParsedPlan } from '../plan-document/index.js';
+import {
+  checkFileSize,
+  parsePlanDocument,
+  PlanDocumentRefusal,
+  type ParsedPlan,
+} from '../plan-document/index.js';
 import { PlansService } from '../plans/plans.service.js';
 import { prepareDatabase } from '../runtime.js';
 import { MIN_PASSWORD_LENGTH, UsersService } from '../users/users.service.js';
@@ -33,8 +38,12 @@ const HELP = `用法：duban <命令> [参数]
 async function readInput(file: string | undefined): Promise<Buffer> {
   if (!file) throw new UsageError('缺少文件参数，例如：duban plan:parse 工作要点.docx');
   try {
+    const info = await stat(file);
+    // A file over the size limit is refused before it is read into memory.
+    if (info.isFile()) checkFileSize(info.size);
     return await readFile(file);
   } catch (error) {
+    if (error instanceof PlanDocumentRefusal) throw new UsageError(error.message);
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') throw new UsageError(`找不到文件：${file}`);
     if (code === 'EISDIR') throw new UsageError(`${file} 是目录，不是文件`);
@@ -51,7 +60,7 @@ async function parseCommand(args: string[]): Promise<void> {
   try {
     parsed = await parsePlanDocument(basename(file ?? ''), await readInput(file));
   } catch (error) {
-    if (error instanceof PlanParseError) throw new UsageError(error.message);
+    if (error instanceof PlanDocumentRefusal) throw new UsageError(error.message);
     throw error;
   }
   if (json) {

@@ -12,7 +12,8 @@ export type {
 } from './plan-document.js';
 export { PlanDocumentRefusal, PlanOverLimitError, PlanParseError } from './plan-document.js';
 export { PLAN_DOCUMENT_LIMITS, type PlanDocumentLimit, type PlanDocumentLimits } from './limits.js';
-export { readAndParsePlan as parsePlanDocument, readPlanDocument } from './document-reader.js';
+export { checkFileSize, parsePlanDocument, type ParseBudget } from './parse-plan-document.js';
+export { readPlanDocument } from './document-reader.js';
 export { parsePlanText } from './plan-parser.js';
 export { extractDeadlineCellHints, extractDeadlineHints } from './deadline-hints.js';
 export { docxToText, formatNumber, XmlError } from './docx-text.js';
