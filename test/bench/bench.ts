@@ -69,19 +69,26 @@ function largePlan(year: number, count: number): Buffer {
   return Buffer.from(lines.join('\n'));
 }
 
-/** Runs `task`, sampling the process RSS (the parsing worker's memory included) every 10 ms. */
+/**
+ * Runs `task`, sampling the process RSS (the parsing worker's memory included) every 10 ms: the
+ * peak, and how far it rose above the RSS at the start.
+ */
 async function measured<T>(
   task: () => Promise<T>,
-): Promise<{ result: T; ms: number; peakRssMb: number }> {
-  let peak = process.memoryUsage().rss;
+): Promise<{ result: T; ms: number; peakRssMb: number; rssGrowthMb: number }> {
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = performance.now();
   try {
     const result = await task();
+    const ms = performance.now() - started;
+    peak = Math.max(peak, process.memoryUsage().rss);
     return {
       result,
-      ms: performance.now() - started,
-      peakRssMb: round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024, 1),
+      ms,
+      peakRssMb: round(peak / 1024 / 1024, 1),
+      rssGrowthMb: round((peak - before) / 1024 / 1024, 1),
     };
   } finally {
     clearInterval(sampler);
@@ -105,6 +112,7 @@ async function largePlanFigures(): Promise<Record<string, unknown>> {
       itemsPerSecond: Math.round(items / (inWorker.ms / 1000)),
       inThreadParseMs: round(inThreadMs),
       peakRssMb: inWorker.peakRssMb,
+      rssGrowthMb: inWorker.rssGrowthMb,
     };
   }
   return figures;
@@ -131,6 +139,7 @@ async function zipBombFigures(): Promise<Record<string, unknown>> {
       outcome: run.result,
       msToRefusal: round(run.ms),
       peakRssMb: run.peakRssMb,
+      rssGrowthMb: run.rssGrowthMb,
     };
   }
   return figures;
@@ -162,8 +171,9 @@ async function main(): Promise<void> {
   const bigParsed = parsePlanText(big);
   const bigParseMs = performance.now() - t0;
   const bigItems = bigParsed.sections.reduce((n, s) => n + s.items.length, 0);
-  const large = await largePlanFigures();
+  // Bombs first: RSS never shrinks back, so later figures would hide theirs.
   const zipBombs = await zipBombFigures();
+  const large = await largePlanFigures();
 
   const dataDir = await mkdtemp(join(tmpdir(), 'duban-bench-'));
   const config = loadConfig({
