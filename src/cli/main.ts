@@ -1,11 +1,15 @@
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { generatePassword, passwordProblem } from '../auth/password-policy.js';
 import { ROLE_LABELS, ROLES, type Role } from '../auth/permissions.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
-import { parsePlanDocument } from '../plans/document-reader.js';
-import { PlanParseError, type ParsedPlan } from '../plans/plan-document.js';
+import {
+  checkFileSize,
+  parsePlanDocument,
+  PlanDocumentRefusal,
+  type ParsedPlan,
+} from '../plan-document/index.js';
 
 // Commands that touch the database load the application (Nest, TypeORM, BullMQ) only when run:
 // `plan:parse` needs none of it and starts in a fraction of the time.
@@ -46,8 +50,12 @@ const HELP = `用法：duban <命令> [参数]
 async function readInput(file: string | undefined): Promise<Buffer> {
   if (!file) throw new UsageError('缺少文件参数，例如：duban plan:parse 工作要点.docx');
   try {
+    const info = await stat(file);
+    // A file over the size limit is refused before it is read into memory.
+    if (info.isFile()) checkFileSize(info.size);
     return await readFile(file);
   } catch (error) {
+    if (error instanceof PlanDocumentRefusal) throw new UsageError(error.message);
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') throw new UsageError(`找不到文件：${file}`);
     if (code === 'EISDIR') throw new UsageError(`${file} 是目录，不是文件`);
@@ -64,7 +72,7 @@ async function parseCommand(args: string[]): Promise<void> {
   try {
     parsed = await parsePlanDocument(basename(file ?? ''), await readInput(file));
   } catch (error) {
-    if (error instanceof PlanParseError) throw new UsageError(error.message);
+    if (error instanceof PlanDocumentRefusal) throw new UsageError(error.message);
     throw error;
   }
   if (json) {

@@ -15,6 +15,16 @@ export class InvalidInputException extends HttpException {
   }
 }
 
+/** 413: the upload, or what it unpacks to, is over a size or processing limit the message names. */
+export class PayloadTooLargeError extends HttpException {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(
+      { statusCode: 413, error: 'Payload Too Large', message, ...(details ? { details } : {}) },
+      HttpStatus.PAYLOAD_TOO_LARGE,
+    );
+  }
+}
+
 export class NotFoundError extends HttpException {
   constructor(message: string) {
     super({ statusCode: 404, error: 'Not Found', message }, HttpStatus.NOT_FOUND);

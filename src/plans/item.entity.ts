@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { DeadlineHint } from './plan-document.js';
+import type { DeadlineHint } from '../plan-document/index.js';
 
 @Entity('items')
 @Index(['planId', 'ordinal'], { unique: true })

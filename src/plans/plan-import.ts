@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ParsedItem, ParsedPlan } from './plan-document.js';
+import type { ParsedItem, ParsedPlan } from '../plan-document/index.js';
 
 /**
  * Identity of a document's content: the same plan imported from .txt or .docx, or with different

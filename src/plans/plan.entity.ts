@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ParseWarning } from './plan-document.js';
+import type { ParseWarning } from '../plan-document/index.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 
 /** One imported official document (工作要点). */

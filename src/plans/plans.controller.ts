@@ -29,9 +29,10 @@ import { PageQueryDto } from '../common/paging.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { RequirePermission } from '../http/permission.guard.js';
 import { RateLimit } from '../http/rate-limit.guard.js';
+import { PLAN_DOCUMENT_LIMITS } from '../plan-document/index.js';
 import { PlansService, type ImportResult } from './plans.service.js';
 
-export const MAX_PLAN_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_PLAN_FILE_BYTES = PLAN_DOCUMENT_LIMITS.maxFileBytes;
 
 export class ReminderPolicyDto {
   @ApiProperty({
@@ -62,7 +63,11 @@ export class PlansController {
   @Post('import')
   @RequirePermission('plan.import')
   @RateLimit({ name: 'plan.import', max: 30, windowSeconds: 3600 })
-  @ApiOperation({ summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改' })
+  @ApiOperation({
+    summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改',
+    description:
+      '无法读取或不是工作要点的文档返回 400；超过大小、压缩包文件数、解压后大小、解析时间或内存上限的文档返回 413，message 说明超出的上限',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

@@ -6,7 +6,12 @@ import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
-import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
+import {
+  ConflictError,
+  InvalidInputException,
+  NotFoundError,
+  PayloadTooLargeError,
+} from '../common/errors.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
@@ -21,8 +26,13 @@ import {
 import { Task } from '../tasks/task.entity.js';
 import { AWAITING_UNIT_SQL, type TaskStatus } from '../tasks/task-state.js';
 import { Unit } from '../units/unit.entity.js';
-import { parsePlanDocument } from './document-reader.js';
-import { PlanParseError, type ParsedPlan, type ParseWarning } from './plan-document.js';
+import {
+  parsePlanDocument,
+  PlanOverLimitError,
+  PlanParseError,
+  type ParsedPlan,
+  type ParseWarning,
+} from '../plan-document/index.js';
 import { assignmentsOf, planContentHash, statedDeadline } from './plan-import.js';
 import { Item } from './item.entity.js';
 import { Plan } from './plan.entity.js';
@@ -54,11 +64,18 @@ export class PlansService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Parses a .txt/.docx document; a file that is not a usable plan is a 400 with the reason. */
+  /**
+   * Parses a .txt/.docx document off the event loop. A file that is not a usable plan is a 400
+   * with the reason; one over a size, entry, nesting, time or memory limit is a 413 naming it.
+   */
   async parse(fileName: string, content: Buffer): Promise<ParsedPlan> {
     try {
       return await parsePlanDocument(fileName, content);
     } catch (error) {
+      if (error instanceof PlanOverLimitError) {
+        this.logger.warn({ message: 'plan document refused', fileName, limit: error.limit });
+        throw new PayloadTooLargeError(error.message, { limit: error.limit });
+      }
       if (error instanceof PlanParseError) throw new InvalidInputException(error.message);
       throw error;
     }

@@ -8,7 +8,6 @@ import {
   type CallHandler,
   type ExecutionContext,
   HttpException,
-  HttpStatus,
   Inject,
   Injectable,
   Logger,
@@ -18,7 +17,7 @@ import type { Request } from 'express';
 import JSZip from 'jszip';
 import multer from 'multer';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
-import { InvalidInputException } from '../common/errors.js';
+import { InvalidInputException, PayloadTooLargeError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import {
@@ -52,12 +51,6 @@ export function attachmentsDir(config: AppConfig): string {
 
 /** Temporary names start with a dot, so they never look like a stored attachment's key. */
 export const TEMP_PREFIX = '.incoming-';
-
-export class PayloadTooLargeError extends HttpException {
-  constructor(message: string) {
-    super({ statusCode: 413, error: 'Payload Too Large', message }, HttpStatus.PAYLOAD_TOO_LARGE);
-  }
-}
 
 interface MulterFile {
   fieldname: string;

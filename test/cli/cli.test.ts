@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, dropDatabase } from '../support/databases.js';
 import { cleanEnv, dist, runProcess } from '../support/processes.js';
+import { docxBomb } from '../support/zip.js';
 
 const cli = dist('src', 'cli', 'main.js');
 const seed = join(process.cwd(), 'seeds', 'hongkou-2022-work-plan.txt');
@@ -82,6 +83,38 @@ describe('duban CLI', () => {
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
       expect(res.stderr).toContain(reason);
     }
+  });
+
+  it('exits 2 with a one-line reason for a zip bomb, a lying zip header or an oversized file', async () => {
+    const honest = join(dir, 'bomb.docx');
+    await writeFile(honest, docxBomb({ documentMiB: 700 }));
+    const lying = join(dir, 'lying.docx');
+    await writeFile(lying, docxBomb({ documentMiB: 700, declaredDocumentBytes: 1000 }));
+    const huge = join(dir, 'huge.txt');
+    await writeFile(huge, Buffer.alloc(11 * 1024 * 1024, 0x41));
+    const cases: [string, string][] = [
+      [honest, '解压后的总大小超过 50 MB 的上限'],
+      [lying, '正文（word/document.xml）解压后超过 20 MB 的上限'],
+      [huge, '文件大小超过 10 MB 的上限'],
+    ];
+    for (const [file, reason] of cases) {
+      const res = await runProcess(cli, ['plan:parse', file, '--json'], cleanEnv({}));
+      expect({ file, code: res.code, stdout: res.stdout }).toEqual({ file, code: 2, stdout: '' });
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toContain(reason);
+    }
+  });
+
+  it('plan:parse --json reads a plan of 100,000 items', async () => {
+    const lines = ['某区教育局2022年工作要点', '一、重点工作'];
+    for (let n = 1; n <= 100_000; n++) lines.push(`${n}.推进第${n}项。（责任科室：宣传科）`);
+    const file = join(dir, 'large.txt');
+    await writeFile(file, lines.join('\n'));
+    const res = await runProcess(cli, ['plan:parse', file, '--json'], cleanEnv({}));
+    expect(res.code).toBe(0);
+    const parsed = JSON.parse(res.stdout);
+    expect(parsed.sections[0].items).toHaveLength(100_000);
+    expect(parsed.sections[0].items[99_999]).toMatchObject({ number: 100_000, units: ['宣传科'] });
   });
 
   it('plan:import stores the plan once and says so the second time', async () => {

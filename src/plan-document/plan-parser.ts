@@ -1,6 +1,7 @@
 import {
   extractDeadlineCellHints,
   extractDeadlineHints,
+  hintKey,
   isoDate,
   parseSmallNumber,
   parseYear,
@@ -27,33 +28,49 @@ import {
 
 const NO_ITEMS_MESSAGE = '未识别出任何工作要点条目（如“1.”编号的条目），不是工作要点文档';
 
+const UNIT_ROLES = ['责任', '牵头', '主责', '主办', '负责', '配合', '协办', '参与', '协同', '协助'];
 /** Labels that introduce responsible units ("责任科室", "牵头单位", also short "牵头", "配合"). */
 const UNIT_LABEL =
-  '(?:(?:责任|牵头|主责|主办|负责|配合|协办|参与|协同|协助)(?:科室|单位|部门|处室|股室)|责任主体|' +
+  `(?:(?:${UNIT_ROLES.join('|')})(?:科室|单位|部门|处室|股室)|责任主体|` +
   // Short labels only where a word cannot end in them ("压实主体责任：" is no label).
-  '(?<![\\u4e00-\\u9fa5])(?:责任|牵头|主责|主办|负责|配合|协办|参与|协同|协助))';
+  `(?<![\\u4e00-\\u9fa5])(?:${UNIT_ROLES.join('|')}))`;
+const OTHER_LABELS = [
+  '完成时限',
+  '完成时间',
+  '完成期限',
+  '时间节点',
+  '时间要求',
+  '进度安排',
+  '时限',
+  '分管局领导',
+  '分管领导',
+  '责任领导',
+  '牵头领导',
+  '联系领导',
+  '责任人',
+  '负责人',
+  '联系人',
+  '备注',
+];
 /** Other labels that may share a note with the units ("完成时限：6月底前", "责任领导：张三"). */
-const OTHER_LABEL =
-  '(?:完成时限|完成时间|完成期限|时间节点|时间要求|进度安排|时限|分管局领导|分管领导|责任领导|牵头领导|联系领导|责任人|负责人|联系人|备注)';
+const OTHER_LABEL = `(?:${OTHER_LABELS.join('|')})`;
 /** A unit label as "责任科室：" or "【责任科室】". */
 const UNIT_LABEL_RE = new RegExp(`${UNIT_LABEL}\\s*[：:]|【\\s*${UNIT_LABEL}\\s*】`);
 const ANY_LABEL_RE = new RegExp(`(${UNIT_LABEL}|${OTHER_LABEL})\\s*[：:]`, 'g');
 const NOTE_START_RE = new RegExp(`^\\s*(?:${UNIT_LABEL}|${OTHER_LABEL})\\s*[：:]`);
 const BOXED_LABEL_RE = new RegExp(`【\\s*(${UNIT_LABEL}|${OTHER_LABEL})\\s*】\\s*[：:]?`, 'g');
-/**
- * An unbracketed note starts the text or follows a sentence end, a comma, a line break or a
- * space; labels of people or dates may come before the unit label ("责任领导：张三；责任科室：…").
- */
-const UNBRACKETED_UNITS = new RegExp(
-  `(^|[。；;！？!?，,\\s])((?:${OTHER_LABEL}\\s*[：:][^。\\n]{0,30}?[；;，,\\s]\\s*)*${UNIT_LABEL}\\s*[：:])`,
-);
+/** A unit label with its colon, matched at one position. */
+const UNIT_LABEL_AT = new RegExp(`${UNIT_LABEL}\\s*[：:]`, 'y');
+/** The characters a unit label or another label starts with. */
+const LABEL_FIRST_CHARS = new Set([...UNIT_ROLES, '责任主体', ...OTHER_LABELS].map((l) => l[0]));
 const UNIT_LABEL_ONLY = new RegExp(`^${UNIT_LABEL}$`);
 const UNIT_LINE = new RegExp(
   `^[（(【\\[]?\\s*(?:${OTHER_LABEL}\\s*[：:][^。]{0,30}?[；;，,\\s]\\s*)?${UNIT_LABEL}\\s*(?:[：:]|】)`,
 );
 
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
-const NUM = '[0-9０-９]{1,3}';
+/** An item number: "1." … "999." … "12345." (Arabic digits, half- or full-width). */
+const NUM = '[0-9０-９]+';
 const L1_RE = new RegExp(`^(${CN_NUM})\\s*[、．.，,]\\s*(.*)$`);
 const PART_RE = new RegExp(
   `^第\\s*(${CN_NUM}|${NUM})\\s*(?:部分|章|篇)\\s*[、：:．.，,]?\\s*(.*)$`,
@@ -62,9 +79,9 @@ const PART_RE = new RegExp(
 const SHI_RE = new RegExp(`^(${CN_NUM})是\\s*(.*)$`);
 const ARTICLE_RE = new RegExp(`^第\\s*(${CN_NUM}|${NUM})\\s*条\\s*[、：:．.，,]?\\s*(.*)$`);
 const L2_RE = new RegExp(`^[（(]\\s*(${CN_NUM})\\s*[）)]\\s*[、．.]?\\s*(.*)$`);
-const PNUM_RE = /^[（(]\s*([0-9０-９]{1,2})\s*[）)]\s*[、．.]?\s*(.*)$/;
+const PNUM_RE = /^[（(]\s*([0-9０-９]{1,3})\s*[）)]\s*[、．.]?\s*(.*)$/;
 const NUMBERED_RE = new RegExp(`^(${NUM})\\s*(?:[.．、]|[)）])(?![0-9０-９])\\s*(.*)$`);
-const SUB_POINT_RE = /^(?:[（(]\s*[0-9０-９]{1,2}\s*[）)]|[①-⑳]|[a-zA-Z][.)）])/;
+const SUB_POINT_RE = /^(?:[（(]\s*[0-9０-９]{1,3}\s*[）)]|[①-⑳]|[a-zA-Z][.)）])/;
 
 const DATE_TEXT =
   '(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,2})\\s*月\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日';
@@ -205,8 +222,9 @@ export function parsePlanText(text: string): ParsedPlan {
   const { sections, warnings } = new BodyParser(body, roles, header.year).run();
   if (sections.every((s) => s.items.length === 0)) throw new PlanParseError(NO_ITEMS_MESSAGE);
 
-  const units: string[] = [];
-  for (const section of sections) for (const item of section.items) pushDistinct(units, item.units);
+  const units = new Set<string>();
+  for (const section of sections)
+    for (const item of section.items) for (const u of item.units) units.add(u);
   return {
     plan: {
       title: header.title,
@@ -216,7 +234,7 @@ export function parsePlanText(text: string): ParsedPlan {
       year: header.year,
     },
     sections,
-    units,
+    units: [...units],
     warnings,
   };
 }
@@ -291,6 +309,14 @@ function resolveShi(lines: Line[]): void {
   const hasL1 = lines.some((l) => l.kind === 'l1');
   const hasL2 = lines.some((l) => l.kind === 'l2');
   const lower: Kind[] = ['l2', 'article', 'numbered', 'pnum', 'row'];
+  // Whether an entry of a lower kind stands between the last "一、" heading and each line.
+  const lowerSinceL1: boolean[] = [];
+  let seen = false;
+  for (const line of lines) {
+    lowerSinceL1.push(seen);
+    if (line.kind === 'l1') seen = false;
+    else if (lower.includes(line.kind)) seen = true;
+  }
   const headings =
     !(hasL1 && hasL2) &&
     shi.every((i) => {
@@ -298,10 +324,7 @@ function resolveShi(lines: Line[]): void {
       let next = i + 1;
       while (next < lines.length && ['blank', 'meta', 'units'].includes(lines[next].kind)) next++;
       if (next >= lines.length || !lower.includes(lines[next].kind)) return false;
-      if (lines[i].number !== 1) return true;
-      for (let j = i - 1; j >= 0 && lines[j].kind !== 'l1'; j--)
-        if (lower.includes(lines[j].kind)) return false;
-      return true;
+      return lines[i].number !== 1 || !lowerSinceL1[i];
     });
   for (const i of shi) lines[i].kind = headings ? (hasL1 ? 'l2' : 'l1') : 'sub';
 }
@@ -375,7 +398,7 @@ function markTableRows(lines: Line[]): void {
     if (!tabbed && !/[ \u3000]{2,}/.test(line.text)) {
       // "1 推进…": a row whose cells cannot be told apart.
       const numberFirst = columns[0] === 'number' && line.kind === 'text';
-      if (numberFirst && /^[0-9０-９]{1,3}[ \u3000]\S/.test(line.text)) mark(line, 'bad');
+      if (numberFirst && /^[0-9０-９]+[ \u3000]\S/.test(line.text)) mark(line, 'bad');
       continue;
     }
     const cells = (tabbed ? line.text.split('\t') : line.text.split(/[ \u3000]{2,}/)).map((c) =>
@@ -441,7 +464,7 @@ function verticalRows(
   return i;
 }
 
-const NUMBER_CELL = /^[0-9０-９]{1,3}[.．、]?$/;
+const NUMBER_CELL = /^[0-9０-９]+[.．、]?$/;
 
 type CellLayout = 'tab' | 'space' | 'lines';
 
@@ -503,10 +526,11 @@ function fitCells(cells: string[], columns: Column[], layout: CellLayout): strin
     ['co', 'deadline', 'other', 'detail'].includes(c) ? [i] : [],
   );
   let best: { cells: string[]; score: number } | null = null;
-  for (const skip of subsets(optional, columns.length - cells.length)) {
+  for (const skipped of combinations(optional, columns.length - cells.length)) {
+    const skip = new Set(skipped);
     const arranged: string[] = [];
     let next = 0;
-    for (let i = 0; i < columns.length; i++) arranged.push(skip.includes(i) ? '' : cells[next++]);
+    for (let i = 0; i < columns.length; i++) arranged.push(skip.has(i) ? '' : cells[next++]);
     if (!fits(arranged, columns)) continue;
     const score = arranged.filter((c, i) => c !== '' && fitsStrictly(c, columns[i])).length;
     if (best === null || score > best.score) best = { cells: arranged, score };
@@ -514,11 +538,18 @@ function fitCells(cells: string[], columns: Column[], layout: CellLayout): strin
   return best?.cells ?? null;
 }
 
-function subsets(values: number[], size: number): number[][] {
-  if (size === 0) return [[]];
-  if (values.length < size) return [];
-  const [first, ...rest] = values;
-  return [...subsets(rest, size - 1).map((s) => [first, ...s]), ...subsets(rest, size)];
+/** The subsets of `size` values, in lexicographic order; a table has at most 12 columns. */
+function* combinations(values: number[], size: number): Generator<number[]> {
+  if (size > values.length) return;
+  const at = Array.from({ length: size }, (_, i) => i);
+  for (;;) {
+    yield at.map((i) => values[i]);
+    let i = size - 1;
+    while (i >= 0 && at[i] === values.length - size + i) i--;
+    if (i < 0) return;
+    at[i]++;
+    for (let j = i + 1; j < size; j++) at[j] = at[j - 1] + 1;
+  }
 }
 
 function fits(cells: string[], columns: Column[]): boolean {
@@ -746,15 +777,15 @@ function assignRoles(body: Line[]): Role[] {
     return { vote: 'parent', strong: style.sameLine > style.ownLine };
   };
   /** How often entries of a kind have their units on the entry line, or on a line after it. */
-  const noteStyle = (kind: Kind): { sameLine: number; ownLine: number } => {
-    const style = { sameLine: 0, ownLine: 0 };
-    for (const n of nodes) {
-      if (n.line.kind !== kind) continue;
-      if (lineHasUnits(n.line)) style.sameLine++;
-      else if (hasUnits(n.index + 1, n.children[0]?.index ?? n.end)) style.ownLine++;
-    }
-    return style;
-  };
+  const noteStyles = new Map<Kind, { sameLine: number; ownLine: number }>();
+  for (const n of nodes) {
+    const style = noteStyles.get(n.line.kind) ?? { sameLine: 0, ownLine: 0 };
+    if (lineHasUnits(n.line)) style.sameLine++;
+    else if (hasUnits(n.index + 1, n.children[0]?.index ?? n.end)) style.ownLine++;
+    noteStyles.set(n.line.kind, style);
+  }
+  const noteStyle = (kind: Kind): { sameLine: number; ownLine: number } =>
+    noteStyles.get(kind) ?? { sameLine: 0, ownLine: 0 };
   const votes = new Map<EntryNode, { vote: Vote; strong: boolean } | null>();
   /** Branches are alike when their entries and first sub-entries are of the same kinds. */
   const branchKind = (n: EntryNode): string => `${n.line.kind}>${n.children[0].line.kind}`;
@@ -830,6 +861,8 @@ class BodyParser {
   /** The heading a following unit line belongs to, until an item starts. */
   private openHeading: Heading | null = null;
   private item: ItemDraft | null = null;
+  /** The round brackets of the current item's text so far. */
+  private itemBrackets = new BracketBalance();
   private seenItem = false;
   /** The last number of each kind of entry, and the kinds whose numbering may restart at 1. */
   private readonly lastNumber = new Map<Kind, number>();
@@ -853,7 +886,7 @@ class BodyParser {
           this.warn(s.line, `“${s.heading.title ?? ''}”下没有工作要点条目，该部分已忽略`);
         return false;
       }
-      this.warnings.push(...s.stray);
+      for (const w of s.stray) this.warnings.push(w);
       return true;
     });
     this.warnings.sort((a, b) => a.line - b.line);
@@ -912,13 +945,13 @@ class BodyParser {
   private takeText(i: number): void {
     const line = this.body[i];
     if (line.kind === 'units') {
-      if (this.item) this.item.parts.push({ text: line.text, unitLine: true });
+      if (this.item) this.addPart(this.item, { text: line.text, unitLine: true });
       else if (this.openHeading) mergeUnits(this.openHeading, readUnitNotes(line.text));
       else this.warn(line.no, `责任单位没有对应的条目，已忽略：“${clip(line.text)}”`);
     } else if (this.isHeadingLine(i)) {
       this.startSection(line.no, line.text);
     } else if (this.item) {
-      this.item.parts.push({ text: line.text, unitLine: false });
+      this.addPart(this.item, { text: line.text, unitLine: false });
     } else if (this.seenItem && this.section) {
       this.section.stray.push({
         line: line.no,
@@ -945,11 +978,7 @@ class BodyParser {
     // A table row is complete in itself.
     if (this.item && !this.item.row) {
       const last = this.item.parts.at(-1)!.text;
-      if (
-        !/[。！？!?）)」”』]$/.test(last) ||
-        !balanced(this.item.parts.map((p) => p.text).join(''))
-      )
-        return false;
+      if (!/[。！？!?）)」”』]$/.test(last) || !this.itemBrackets.balanced) return false;
     }
     for (let j = i + 1; j < this.body.length; j++) {
       const next = this.body[j];
@@ -998,11 +1027,19 @@ class BodyParser {
       line: line.no,
       number: line.number,
       lineText: row ? row.task : line.text,
-      parts: [line.rest, ...(row?.details ?? [])].map((text) => ({ text, unitLine: false })),
+      parts: [],
       row,
     };
+    this.itemBrackets = new BracketBalance();
+    for (const text of [line.rest, ...(row?.details ?? [])])
+      this.addPart(this.item, { text, unitLine: false });
     this.seenItem = true;
     this.openHeading = null;
+  }
+
+  private addPart(item: ItemDraft, part: ItemDraft['parts'][number]): void {
+    item.parts.push(part);
+    this.itemBrackets.add(part.text);
   }
 
   /** Checks the numbering of items; headings count too, but only items are warned about. */
@@ -1049,12 +1086,15 @@ class BodyParser {
     }
     if (units.length === 0 && !allUnits) this.warn(draft.line, `第${draft.number}项未写明责任单位`);
     if (title === '') this.warn(draft.line, `第${draft.number}项没有内容`);
-    const fullText = draft.parts.map((p) => p.text).reduce(joinText, '');
+    const fullText = joinLines(draft.parts.map((p) => p.text));
     const deadlineHints = extractDeadlineHints(fullText, this.year);
     if (draft.row && draft.row.deadline !== '') {
-      for (const hint of extractDeadlineCellHints(draft.row.deadline, this.year))
-        if (!deadlineHints.some((h) => h.date === hint.date && h.text === hint.text))
-          deadlineHints.push(hint);
+      const seen = new Set(deadlineHints.map(hintKey));
+      for (const hint of extractDeadlineCellHints(draft.row.deadline, this.year)) {
+        if (seen.has(hintKey(hint))) continue;
+        seen.add(hintKey(hint));
+        deadlineHints.push(hint);
+      }
     }
     const item: ParsedItem = { number: draft.number, title, body, units, allUnits, deadlineHints };
     this.section.items.push(item);
@@ -1095,13 +1135,34 @@ function splitItem(draft: ItemDraft): { title: string; body: string; note: UnitN
 
 function joinParts(parts: ItemDraft['parts']): string {
   // A unit line starts on its own line, so an unbracketed note ends where the line ends.
-  return parts.reduce((acc, p) => (p.unitLine ? `${acc}\n${p.text}` : joinText(acc, p.text)), '');
+  return joinLines(
+    parts.map((p) => p.text),
+    parts.map((p) => p.unitLine),
+  );
 }
 
-/** Lines of one paragraph: no separator in Chinese text, a space between two Latin words. */
-function joinText(a: string, b: string): string {
-  if (a === '') return b;
-  return /[A-Za-z0-9]$/.test(a) && /^[A-Za-z0-9]/.test(b) ? `${a} ${b}` : a + b;
+const LATIN_OR_DIGIT = /^[A-Za-z0-9]$/;
+
+/**
+ * Lines of one paragraph: no separator in Chinese text, a space between two Latin words; a line
+ * marked in `ownLine` starts on a line of its own (after '\n'). Linear in the total length.
+ */
+function joinLines(lines: string[], ownLine: boolean[] = []): string {
+  const pieces: string[] = [];
+  /** The last character of the text so far; '' while the text is empty. */
+  let last = '';
+  lines.forEach((line, i) => {
+    if (ownLine[i]) {
+      pieces.push('\n', line);
+      last = line === '' ? '\n' : line[line.length - 1];
+      return;
+    }
+    if (line === '') return;
+    if (LATIN_OR_DIGIT.test(last) && LATIN_OR_DIGIT.test(line[0])) pieces.push(' ');
+    pieces.push(line);
+    last = line[line.length - 1];
+  });
+  return pieces.join('');
 }
 
 /** Index of the first 。！？ outside brackets and quotes (or the first anywhere), else -1. */
@@ -1120,8 +1181,10 @@ function firstSentenceEnd(text: string): number {
   return any;
 }
 
+const TITLE_END = /[\s。！？!?；;，,：:、]/;
+
 function stripEnd(text: string): string {
-  return text.replace(/[\s。！？!?；;，,：:、]+$/, '').trim();
+  return trimChars(text, TITLE_END).trim();
 }
 
 function headingOf(text: string): Heading {
@@ -1143,35 +1206,115 @@ function mergeUnits(target: Heading, note: UnitNote): void {
  */
 function readUnitNotes(input: string): UnitNote {
   // "【责任科室】A、B" is written like "责任科室：A、B" on a line of its own.
-  let text = input.replace(BOXED_LABEL_RE, (_, label: string) => `\n${label}：`);
+  const boxed = input.replace(BOXED_LABEL_RE, (_, label: string) => `\n${label}：`);
   const tokens: string[] = [];
 
-  for (let start = findBracketedNote(text); start >= 0; start = findBracketedNote(text, start)) {
-    const end = matchingClose(text, start);
-    tokens.push(...noteTokens(text.slice(start + 1, end < 0 ? text.length : end)));
-    text = text.slice(0, start) + (end < 0 ? '' : text.slice(end + 1));
+  // One pass each, copying the text between the notes: linear in the length of the text.
+  let kept: string[] = [];
+  let cursor = 0;
+  for (let start = findBracketedNote(boxed); start >= 0; start = findBracketedNote(boxed, cursor)) {
+    const end = matchingClose(boxed, start);
+    for (const t of noteTokens(boxed.slice(start + 1, end < 0 ? boxed.length : end)))
+      tokens.push(t);
+    kept.push(boxed.slice(cursor, start));
+    cursor = end < 0 ? boxed.length : end + 1;
   }
-  for (let m = UNBRACKETED_UNITS.exec(text); m; m = UNBRACKETED_UNITS.exec(text)) {
-    const start = m.index + m[1].length;
-    const stop = text.slice(start).search(/[。\n]/);
-    const end = stop < 0 ? text.length : start + stop;
-    tokens.push(...noteTokens(text.slice(start, end)));
-    text =
-      text.slice(0, start) + text.slice(end < text.length && text[end] === '。' ? end + 1 : end);
+  kept.push(boxed.slice(cursor));
+  const text = kept.join('');
+
+  kept = [];
+  cursor = 0;
+  const notes = new UnbracketedNotes(text);
+  for (let start = notes.next(0); start >= 0;) {
+    NOTE_END.lastIndex = start;
+    const end = NOTE_END.exec(text)?.index ?? text.length;
+    for (const t of noteTokens(text.slice(start, end))) tokens.push(t);
+    kept.push(text.slice(cursor, start));
+    cursor = end < text.length && text[end] === '。' ? end + 1 : end;
+    // The "。" or line break that ends this note may be what the next one follows.
+    start = end < text.length ? notes.next(end) : -1;
   }
-  return { text: text.replace(/\n/g, ''), ...unitsOf(tokens) };
+  kept.push(text.slice(cursor));
+  return { text: kept.join('').replace(/\n/g, ''), ...unitsOf(tokens) };
+}
+
+const NOTE_END = /[。\n]/g;
+/** What an unbracketed note may follow (besides the start of the text). */
+const BEFORE_NOTE = new Set([...'。；;！？!?，,']);
+/** Separators after another label's value ("时限：6月底前；"). */
+const AFTER_VALUE = new Set([...'；;，,']);
+const SPACE = /\s/;
+const isSpace = (c: string): boolean => SPACE.test(c);
+
+/**
+ * Where unbracketed unit notes start: at the start of the text or after a sentence end, a comma,
+ * a line break or a space, optionally with labels of people or dates before the unit label
+ * ("责任领导：张三；责任科室：…"). These are the matches of
+ *   (^|[。；;！？!?，,\s])((?:OTHER_LABEL\s*[：:][^。\n]{0,30}?[；;，,\s]\s*)*UNIT_LABEL\s*[：:])
+ * found without a backtracking regex (that one takes exponential time on a line of many
+ * "时限：…，" labels): `ahead[s]` tells whether such a note starts at s, computed right to left.
+ */
+class UnbracketedNotes {
+  /** A note (other labels, then a unit label) starts at s. */
+  private readonly ahead: Uint8Array;
+  /** A note starts at s or after the spaces that begin at s. */
+  private readonly afterSpaces: Uint8Array;
+
+  constructor(private readonly text: string) {
+    const n = text.length;
+    this.ahead = new Uint8Array(n + 1);
+    this.afterSpaces = new Uint8Array(n + 1);
+    if (!text.includes('：') && !text.includes(':')) return;
+    for (let s = n - 1; s >= 0; s--) {
+      if (LABEL_FIRST_CHARS.has(text[s]) && (this.unitLabelAt(s) || this.otherLabelAt(s)))
+        this.ahead[s] = 1;
+      this.afterSpaces[s] = this.ahead[s] || (isSpace(text[s]) && this.afterSpaces[s + 1]) ? 1 : 0;
+    }
+  }
+
+  /** The start of the first note whose preceding character is at `from` or later, or -1. */
+  next(from: number): number {
+    const { text, ahead } = this;
+    if (from === 0 && ahead[0]) return 0;
+    for (let p = from; p + 1 < text.length; p++) {
+      if (ahead[p + 1] && (BEFORE_NOTE.has(text[p]) || isSpace(text[p]))) return p + 1;
+    }
+    return -1;
+  }
+
+  private unitLabelAt(s: number): boolean {
+    UNIT_LABEL_AT.lastIndex = s;
+    return UNIT_LABEL_AT.test(this.text);
+  }
+
+  /** "时限：…；" at s, followed by a note. */
+  private otherLabelAt(s: number): boolean {
+    const { text } = this;
+    const label = OTHER_LABELS.find((l) => text.startsWith(l, s));
+    if (label === undefined) return false;
+    let colon = s + label.length;
+    while (colon < text.length && isSpace(text[colon])) colon++;
+    if (text[colon] !== '：' && text[colon] !== ':') return false;
+    // A value of up to 30 characters without "。" or a line break, then a separator.
+    for (let q = colon + 1; q <= colon + 31 && q < text.length; q++) {
+      const c = text[q];
+      if ((AFTER_VALUE.has(c) || isSpace(c)) && this.afterSpaces[q + 1]) return true;
+      if (c === '。' || c === '\n') return false;
+    }
+    return false;
+  }
 }
 
 /** Named units and the "各科室"-style every-unit flag of a list of unit names. */
 function unitsOf(tokens: string[]): { units: string[]; allUnits: boolean } {
-  const units: string[] = [];
+  const units = new Set<string>();
   let allUnits = false;
   for (const token of tokens) {
     if (/^(?:局机关|全局|本局|局属|局|机关|区|全区|县|全县|市|全市)?(?:各|全体|所有)/.test(token))
       allUnits = true;
-    else pushDistinct(units, [token]);
+    else units.add(token);
   }
-  return { units, allUnits };
+  return { units: [...units], allUnits };
 }
 
 const NOTE_OPEN_RE = new RegExp(`[${NOTE_OPENERS}]`, 'g');
@@ -1205,7 +1348,7 @@ function noteTokens(note: string): string[] {
     if (!UNIT_LABEL_ONLY.test(m[1])) return;
     const from = m.index + m[0].length;
     const to = i + 1 < labels.length ? labels[i + 1].index : note.length;
-    tokens.push(...splitUnits(note.slice(from, to)));
+    for (const t of splitUnits(note.slice(from, to))) tokens.push(t);
   });
   return tokens;
 }
@@ -1224,30 +1367,66 @@ function splitUnits(list: string): string[] {
   }
   tokens.push(current);
   return tokens
-    .map((t) =>
-      t
-        .replace(/[（(](?:牵头|主责|配合|协办|参与|协同|负责)[）)]/g, '')
-        .replace(/^[\s。.；;，,：:、]+|[\s。.；;，,：:、]+$/g, '')
-        .replace(/(.{2,})等$/, '$1'),
-    )
+    .map((t) => {
+      const name = trimChars(
+        t.replace(/[（(](?:牵头|主责|配合|协办|参与|协同|负责)[）)]/g, ''),
+        UNIT_NAME_TRIM,
+        true,
+      );
+      // "A、B等": "等" is no part of the last name.
+      return name.length >= 3 && name.endsWith('等') ? name.slice(0, -1) : name;
+    })
     .filter((t) => t !== '');
+}
+
+const UNIT_NAME_TRIM = /[\s。.；;，,：:、]/;
+
+/**
+ * The text without the characters of `chars` at its end (and at its start when `start`), in
+ * linear time (a regex such as /[…]+$/ rescans a long run of them from every position).
+ */
+function trimChars(text: string, chars: RegExp, start = false): string {
+  let from = 0;
+  let to = text.length;
+  while (to > 0 && chars.test(text[to - 1])) to--;
+  if (start) while (from < to && chars.test(text[from])) from++;
+  return text.slice(from, to);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 function pushDistinct(target: string[], values: string[]): void {
-  for (const v of values) if (!target.includes(v)) target.push(v);
+  const present = new Set(target);
+  for (const v of values) {
+    if (present.has(v)) continue;
+    present.add(v);
+    target.push(v);
+  }
 }
 
 function balanced(text: string): boolean {
-  let depth = 0;
-  for (const c of text) {
-    if (c === '（' || c === '(') depth++;
-    else if (c === '）' || c === ')') depth--;
-    if (depth < 0) return false;
+  const brackets = new BracketBalance();
+  brackets.add(text);
+  return brackets.balanced;
+}
+
+/** Whether round brackets pair up in a text read piece by piece: none closes before it opens. */
+class BracketBalance {
+  private depth = 0;
+  private broken = false;
+
+  add(text: string): void {
+    for (let i = 0; i < text.length && !this.broken; i++) {
+      const c = text[i];
+      if (c === '（' || c === '(') this.depth++;
+      else if ((c === '）' || c === ')') && --this.depth < 0) this.broken = true;
+    }
   }
-  return depth === 0;
+
+  get balanced(): boolean {
+    return !this.broken && this.depth === 0;
+  }
 }
 
 function displayWidth(text: string): number {

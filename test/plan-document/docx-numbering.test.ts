@@ -1,8 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parsePlanDocument, readPlanDocument } from '../../src/plans/document-reader.js';
-import { parsePlanText } from '../../src/plans/plan-parser.js';
+import {
+  parsePlanDocument,
+  readPlanDocument,
+  parsePlanText,
+} from '../../src/plan-document/index.js';
 import {
   abstractNum,
   bulletLvl,

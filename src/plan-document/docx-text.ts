@@ -15,6 +15,9 @@
  *    w:numFmt (or in Arabic digits for a w:isLgl level); bullets give no prefix.
  */
 
+import { SaxesParser } from 'saxes';
+import { overLimit, PLAN_DOCUMENT_LIMITS, type PlanDocumentLimits } from './limits.js';
+
 const W_NAMESPACES = [
   'http://schemas.openxmlformats.org/wordprocessingml/2006/main',
   'http://purl.oclc.org/ooxml/wordprocessingml/main',
@@ -45,120 +48,83 @@ export class XmlError extends Error {
   }
 }
 
-const START_TAG = /<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
-const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-const ENTITY = /&(#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g;
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-};
-
-interface OpenElement {
-  element: XmlElement;
-  /** The name as written, to match the end tag. */
-  raw: string;
-  namespaces: Map<string, string>;
-}
+/**
+ * Errors saxes reports that leave the tree intact: the text or name is kept as written, as Word
+ * and LibreOffice do. Every other error (a tag not closed, text after the root …) is an XmlError.
+ */
+const TOLERATED_XML_ERRORS = [
+  'undefined entity',
+  'malformed character entity',
+  'empty entity name',
+  'disallowed character',
+  'unbound namespace prefix',
+  'duplicate attribute',
+  'the string "]]>" is disallowed',
+  'XML declaration',
+  'encoding value',
+  'standalone value',
+  'version number',
+];
 
 /**
  * Parses an XML document into elements with canonical names (namespace URIs of WordprocessingML,
- * transitional or strict, map to "w"). Markup-compatibility blocks (mc:AlternateContent) are
- * replaced by their mc:Fallback content. No DTD processing; unknown entities are kept as text.
+ * transitional or strict, map to "w"; an unbound prefix is kept as written). Markup-compatibility
+ * blocks (mc:AlternateContent) are replaced by their mc:Fallback content. No DTD processing;
+ * unknown entities are kept as text. The parser is streaming and the tree is built without
+ * recursion; a document nested deeper than the maxXmlDepth limit is refused.
  */
-export function parseXml(xml: string): XmlElement {
+export function parseXml(
+  xml: string,
+  limits: PlanDocumentLimits = PLAN_DOCUMENT_LIMITS,
+  closed?: ClosedHandler,
+): XmlElement {
+  const parser = new SaxesParser({ xmlns: true, position: false });
   const document: XmlElement = { name: '#document', attrs: {}, children: [] };
-  const stack: OpenElement[] = [
-    {
-      element: document,
-      raw: '',
-      namespaces: new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]),
-    },
-  ];
-  let i = 0;
-  while (i < xml.length) {
-    const lt = xml.indexOf('<', i);
-    const textEnd = lt < 0 ? xml.length : lt;
-    if (textEnd > i && stack.length > 1)
-      addText(stack.at(-1)!.element, decodeEntities(xml.slice(i, textEnd)));
-    if (lt < 0) break;
-    if (xml.startsWith('<?', lt)) {
-      i = after(xml, '?>', lt + 2);
-    } else if (xml.startsWith('<!--', lt)) {
-      i = after(xml, '-->', lt + 4);
-    } else if (xml.startsWith('<![CDATA[', lt)) {
-      i = after(xml, ']]>', lt + 9);
-      if (stack.length > 1) addText(stack.at(-1)!.element, xml.slice(lt + 9, i - 3));
-    } else if (xml.startsWith('<!', lt)) {
-      // <!DOCTYPE …> with an optional internal subset; nothing in it is used.
-      const close = xml.indexOf('>', lt);
-      const open = xml.indexOf('[', lt);
-      i = open >= 0 && (close < 0 || open < close) ? after(xml, ']', open) : lt;
-      i = after(xml, '>', i);
-    } else if (xml.startsWith('</', lt)) {
-      i = after(xml, '>', lt + 2);
-      const raw = xml.slice(lt + 2, i - 1).trim();
-      const open = stack.pop()!;
-      if (stack.length === 0 || open.raw !== raw) throw new XmlError(`unexpected </${raw}>`);
-      closeElement(stack.at(-1)!.element, open.element);
-    } else {
-      START_TAG.lastIndex = lt;
-      const m = START_TAG.exec(xml);
-      if (!m) throw new XmlError(`malformed tag at offset ${lt}`);
-      i = START_TAG.lastIndex;
-      const parent = stack.at(-1)!;
-      const opened = openElement(m[1], m[2], parent.namespaces);
-      parent.element.children.push(opened.element);
-      if (m[3] === '/') closeElement(parent.element, opened.element);
-      else stack.push(opened);
+  const stack: XmlElement[] = [document];
+  parser.on('error', (error) => {
+    if (!TOLERATED_XML_ERRORS.some((tolerated) => error.message.startsWith(tolerated)))
+      throw new XmlError(error.message);
+  });
+  parser.on('opentag', (tag) => {
+    if (stack.length > limits.maxXmlDepth) throw overLimit('maxXmlDepth', limits);
+    const attrs: Record<string, string> = {};
+    for (const attr of Object.values(tag.attributes)) {
+      if (attr.name === 'xmlns' || attr.prefix === 'xmlns') continue;
+      // Unprefixed attributes are in no namespace.
+      attrs[attr.prefix === '' ? attr.name : canonicalName(attr.uri, attr.local)] = attr.value;
     }
-  }
-  if (stack.length > 1) throw new XmlError(`<${stack.at(-1)!.raw}> is not closed`);
+    const element: XmlElement = {
+      name: tag.uri === '' ? tag.name : canonicalName(tag.uri, tag.local),
+      attrs,
+      children: [],
+    };
+    stack.at(-1)!.children.push(element);
+    stack.push(element);
+  });
+  parser.on('closetag', () => {
+    const element = stack.pop()!;
+    closeElement(stack.at(-1)!, element);
+    if (closed && stack.length > 1) closed(stack.at(-1)!, stack.length - 1, stack[1]);
+  });
+  const text = (value: string): void => {
+    if (stack.length > 1) addText(stack.at(-1)!, value);
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  parser.write(xml).close();
   const root = document.children.find(isElement);
   if (!root) throw new XmlError('no root element');
   return root;
 }
 
-function after(xml: string, token: string, from: number): number {
-  const at = xml.indexOf(token, from);
-  if (at < 0) throw new XmlError(`missing "${token}"`);
-  return at + token.length;
-}
+/**
+ * Called each time an element has been closed and added to `parent` (at `depth`, the root being
+ * at 1); it may take the parent's children away, so that a large document is never held whole.
+ */
+export type ClosedHandler = (parent: XmlElement, depth: number, root: XmlElement) => void;
 
-function openElement(
-  raw: string,
-  attributeText: string,
-  inherited: Map<string, string>,
-): OpenElement {
-  const declared: [string, string][] = [];
-  const attributes: [string, string][] = [];
-  for (const m of attributeText.matchAll(ATTRIBUTE)) {
-    const value = decodeEntities(m[2] ?? m[3]);
-    if (m[1] === 'xmlns') declared.push(['', value]);
-    else if (m[1].startsWith('xmlns:')) declared.push([m[1].slice(6), value]);
-    else attributes.push([m[1], value]);
-  }
-  const namespaces = declared.length > 0 ? new Map([...inherited, ...declared]) : inherited;
-  const attrs: Record<string, string> = {};
-  // Unprefixed attributes are in no namespace.
-  for (const [name, value] of attributes)
-    attrs[name.includes(':') ? canonicalName(name, namespaces) : name] = value;
-  return {
-    element: { name: canonicalName(raw, namespaces), attrs, children: [] },
-    raw,
-    namespaces,
-  };
-}
-
-/** "prefix:local" with the prefix standing for the namespace; an unbound prefix is kept. */
-function canonicalName(raw: string, namespaces: Map<string, string>): string {
-  const colon = raw.indexOf(':');
-  const prefix = colon < 0 ? '' : raw.slice(0, colon);
-  const local = raw.slice(colon + 1);
-  const uri = namespaces.get(prefix);
-  if (uri === undefined || uri === '') return raw;
+/** "prefix:local" with a known prefix standing for the namespace, else the URI itself. */
+function canonicalName(uri: string, local: string): string {
   return `${KNOWN_PREFIXES.get(uri) ?? uri}:${local}`;
 }
 
@@ -166,23 +132,16 @@ function closeElement(parent: XmlElement, element: XmlElement): void {
   if (element.name !== 'mc:AlternateContent') return;
   // Use the content meant for consumers that understand none of the extensions.
   const branch = child(element, 'mc:Fallback') ?? child(element, 'mc:Choice');
-  parent.children.splice(parent.children.lastIndexOf(element), 1, ...(branch?.children ?? []));
+  // The element is the parent's last child, as it has just been closed; no spread into a call,
+  // which overflows the stack for a branch of very many children.
+  parent.children.pop();
+  for (const node of branch?.children ?? []) parent.children.push(node);
 }
 
 function addText(parent: XmlElement, text: string): void {
   const last = parent.children.at(-1);
   if (typeof last === 'string') parent.children[parent.children.length - 1] = last + text;
   else parent.children.push(text);
-}
-
-function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (whole, name: string) => {
-    if (name[0] !== '#') return NAMED_ENTITIES[name] ?? whole;
-    const code =
-      name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
 }
 
 function isElement(node: XmlNode): node is XmlElement {
@@ -238,8 +197,9 @@ export function relationshipTarget(
   rels: string,
   type: string,
   sourceFolder: string,
+  limits = PLAN_DOCUMENT_LIMITS,
 ): string | null {
-  const root = parseXml(rels);
+  const root = parseXml(rels, limits);
   for (const rel of root.children) {
     if (!isElement(rel) || !rel.name.endsWith('Relationship')) continue;
     if (rel.attrs.TargetMode === 'External' || rel.attrs.Target === undefined) continue;
@@ -277,20 +237,27 @@ export interface DocxParts {
  * Throws XmlError when the main document part is not well-formed; a malformed numbering or
  * styles part is ignored (the text then has no automatic numbers).
  */
-export function docxToText(parts: DocxParts): string {
-  const root = parseXml(parts.document);
-  const styles = readStyles(optionalXml(parts.styles));
-  const numbering = new Numbering(optionalXml(parts.numbering), styles);
+export function docxToText(parts: DocxParts, limits = PLAN_DOCUMENT_LIMITS): string {
+  const styles = readStyles(optionalXml(parts.styles, limits));
+  const numbering = new Numbering(optionalXml(parts.numbering, limits), styles);
   const writer = new TextWriter(numbering, styles);
-  const body = child(root, 'w:body');
-  if (body) writer.blocks(body);
+  // Each block of the body (paragraph, table …) is written as soon as it is complete and then
+  // dropped, so memory holds one block of a large document at a time.
+  parseXml(parts.document, limits, (parent, depth, root) => {
+    if (depth !== 2 || parent.name !== 'w:body' || child(root, 'w:body') !== parent) return;
+    writer.blocks(parent);
+    parent.children.length = 0;
+  });
   return writer.finish();
 }
 
-function optionalXml(xml: string | null | undefined): XmlElement | null {
+function optionalXml(
+  xml: string | null | undefined,
+  limits: PlanDocumentLimits,
+): XmlElement | null {
   if (xml === null || xml === undefined) return null;
   try {
-    return parseXml(xml);
+    return parseXml(xml, limits);
   } catch (error) {
     if (error instanceof XmlError) return null;
     throw error;
@@ -438,12 +405,17 @@ function readStyles(root: XmlElement | null): Styles {
   return styles;
 }
 
+/** Word follows w:basedOn through far fewer styles; a longer chain is cut here. */
+const MAX_STYLE_CHAIN = 64;
+
 /** The styles a style is based on, nearest first, starting with the style itself. */
 function styleChain(styles: Styles, id: string | null): string[] {
   const chain: string[] = [];
-  for (let s = id; s !== null && !chain.includes(s); s = styles.byId.get(s)?.basedOn ?? null) {
-    if (!styles.byId.has(s)) break;
+  const seen = new Set<string>();
+  for (let s = id; s !== null && !seen.has(s); s = styles.byId.get(s)?.basedOn ?? null) {
+    if (!styles.byId.has(s) || chain.length === MAX_STYLE_CHAIN) break;
     chain.push(s);
+    seen.add(s);
   }
   return chain;
 }

@@ -2,8 +2,11 @@ import { describe, it, expect } from '@jest/globals';
 import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parsePlanDocument, readPlanDocument } from '../../src/plans/document-reader.js';
-import { PlanParseError } from '../../src/plans/plan-document.js';
+import {
+  parsePlanDocument,
+  readPlanDocument,
+  PlanParseError,
+} from '../../src/plan-document/index.js';
 
 const fixture = (name: string): Buffer => readFileSync(resolve('test/fixtures/plans', name));
 const SMALL_PLAN_TEXT = readFileSync(resolve('test/fixtures/plans/small-plan.txt'), 'utf8');

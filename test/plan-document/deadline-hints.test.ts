@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { extractDeadlineCellHints, extractDeadlineHints } from '../../src/plans/deadline-hints.js';
+import { extractDeadlineCellHints, extractDeadlineHints } from '../../src/plan-document/index.js';
 
 describe('extractDeadlineHints', () => {
   const dated: [string, string, string][] = [

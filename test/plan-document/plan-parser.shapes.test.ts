@@ -1,6 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
-import { PlanParseError, type ParsedItem, type ParsedPlan } from '../../src/plans/plan-document.js';
-import { parsePlanText } from '../../src/plans/plan-parser.js';
+import {
+  PlanParseError,
+  type ParsedItem,
+  type ParsedPlan,
+  parsePlanText,
+} from '../../src/plan-document/index.js';
 
 const doc = (...lines: string[]): string => lines.join('\n');
 const itemsOf = (plan: ParsedPlan): ParsedItem[] => plan.sections.flatMap((s) => s.items);

@@ -1,5 +1,5 @@
-import JSZip from 'jszip';
 import { extname, posix } from 'node:path';
+import { DocxPackage, ZipError } from './docx-package.js';
 import {
   decodeXml,
   docxToText,
@@ -7,7 +7,13 @@ import {
   XmlError,
   type DocxParts,
 } from './docx-text.js';
-import { PlanParseError, type ParsedPlan } from './plan-document.js';
+import {
+  overLimit,
+  PLAN_DOCUMENT_LIMITS,
+  type PlanDocumentLimit,
+  type PlanDocumentLimits,
+} from './limits.js';
+import { PlanOverLimitError, PlanParseError, type ParsedPlan } from './plan-document.js';
 import { parsePlanText } from './plan-parser.js';
 
 const SUPPORTED = '仅支持 .txt（UTF-8、UTF-16 或 GB18030 编码）和 .docx 格式的工作要点文档';
@@ -18,12 +24,19 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
  * GB18030; .docx (recognised by its zip content whatever the file is called), one line per
  * paragraph, paragraphs with Word's automatic numbering prefixed with the number Word shows.
  * Lines are normalised: LF line ends, no leading full-width spaces/NBSP, no trailing spaces.
- * Throws PlanParseError when the file cannot be read as a text document.
+ * Throws PlanParseError when the file cannot be read as a text document, PlanOverLimitError when
+ * it is over one of the limits (file size; for a .docx entries, uncompressed size, XML nesting).
+ * Runs in the calling thread: the time and memory limits are parsePlanDocument's.
  */
-export async function readPlanDocument(fileName: string, content: Buffer): Promise<string> {
+export async function readPlanDocument(
+  fileName: string,
+  content: Buffer,
+  limits: PlanDocumentLimits = PLAN_DOCUMENT_LIMITS,
+): Promise<string> {
   const ext = extname(fileName).toLowerCase();
   if (content.length === 0) throw new PlanParseError('文件为空');
-  if (startsWith(content, ZIP_MAGIC)) return nonEmpty(normalise(await docxText(content)));
+  if (content.length > limits.maxFileBytes) throw overLimit('maxFileBytes', limits);
+  if (startsWith(content, ZIP_MAGIC)) return nonEmpty(normalise(await docxText(content, limits)));
   if (ext === '.docx')
     throw new PlanParseError('无法读取 .docx 文件：文件内容不是有效的 .docx（zip）格式');
   if (ext !== '.txt' && ext !== '') {
@@ -36,9 +49,16 @@ export async function readPlanDocument(fileName: string, content: Buffer): Promi
   return nonEmpty(normalise(decodeText(content)));
 }
 
-/** Reads and parses a plan document; throws PlanParseError for an unreadable or non-plan file. */
-export async function parsePlanDocument(fileName: string, content: Buffer): Promise<ParsedPlan> {
-  return parsePlanText(await readPlanDocument(fileName, content));
+/**
+ * Reads and parses a plan document in the calling thread; throws PlanParseError for an
+ * unreadable or non-plan file and PlanOverLimitError for one over the limits.
+ */
+export async function readAndParsePlan(
+  fileName: string,
+  content: Buffer,
+  limits: PlanDocumentLimits = PLAN_DOCUMENT_LIMITS,
+): Promise<ParsedPlan> {
+  return parsePlanText(await readPlanDocument(fileName, content, limits));
 }
 
 const NO_MAIN_DOCUMENT = '压缩包中没有 Word 文档正文（word/document.xml），不是有效的 .docx 文件';
@@ -48,16 +68,16 @@ const CORRUPT_DOCX = '文件已损坏或不是有效的 .docx 文件';
  * The paragraphs of a .docx, each numbered paragraph prefixed with the number Word shows for it
  * (automatic list numbering included; see docx-text.ts).
  */
-async function docxText(content: Buffer): Promise<string> {
+async function docxText(content: Buffer, limits: PlanDocumentLimits): Promise<string> {
   let parts: DocxParts;
   try {
-    parts = await readDocxParts(content);
+    parts = await readDocxParts(content, limits);
   } catch (error) {
-    if (error instanceof PlanParseError) throw error;
-    throw unreadableDocx(CORRUPT_DOCX);
+    if (error instanceof ZipError) throw unreadableDocx(CORRUPT_DOCX);
+    throw error;
   }
   try {
-    return docxToText(parts);
+    return docxToText(parts, limits);
   } catch (error) {
     if (error instanceof XmlError) throw unreadableDocx(CORRUPT_DOCX);
     throw error;
@@ -65,43 +85,47 @@ async function docxText(content: Buffer): Promise<string> {
 }
 
 /** The main document, numbering and styles parts, found through the package relationships. */
-async function readDocxParts(content: Buffer): Promise<DocxParts> {
-  const zip = await JSZip.loadAsync(content);
-  const read = async (path: string | null): Promise<string | null> => {
-    const file = path === null ? null : zipEntry(zip, path);
-    return file ? decodeXml(await file.async('uint8array')) : null;
-  };
-  const target = async (relsPath: string, type: string, folder: string): Promise<string | null> => {
-    const rels = await read(relsPath);
-    if (rels === null) return null;
-    try {
-      return relationshipTarget(rels, type, folder);
-    } catch {
-      return null; // a malformed .rels part: use the usual part names
-    }
-  };
+async function readDocxParts(content: Buffer, limits: PlanDocumentLimits): Promise<DocxParts> {
+  const zip = await DocxPackage.open(content, limits);
+  try {
+    const read = async (
+      path: string | null,
+      limit: PlanDocumentLimit = 'maxOtherPartBytes',
+    ): Promise<string | null> => {
+      const bytes = path === null ? null : await zip.read(path, limit);
+      return bytes === null ? null : decodeXml(bytes);
+    };
+    const target = async (
+      relsPath: string,
+      type: string,
+      folder: string,
+    ): Promise<string | null> => {
+      const rels = await read(relsPath);
+      if (rels === null) return null;
+      try {
+        return relationshipTarget(rels, type, folder, limits);
+      } catch (error) {
+        if (error instanceof PlanOverLimitError) throw error;
+        return null; // a malformed .rels part: use the usual part names
+      }
+    };
 
-  let mainPath = await target('_rels/.rels', 'officeDocument', '');
-  if (mainPath === null || !zipEntry(zip, mainPath)) mainPath = 'word/document.xml';
-  const document = await read(mainPath);
-  if (document === null) throw unreadableDocx(NO_MAIN_DOCUMENT);
-  const folder = posix.dirname(mainPath) === '.' ? '' : posix.dirname(mainPath);
-  const relsPath = posix.join(folder, '_rels', `${posix.basename(mainPath)}.rels`);
-  const partPath = async (type: string): Promise<string> =>
-    (await target(relsPath, type, folder)) ?? posix.join(folder, `${type}.xml`);
-  return {
-    document,
-    numbering: await read(await partPath('numbering')),
-    styles: await read(await partPath('styles')),
-  };
-}
-
-/** A zip entry by part name; part names are case-insensitive in a package. */
-function zipEntry(zip: JSZip, path: string): JSZip.JSZipObject | null {
-  const exact = zip.file(path);
-  if (exact) return exact;
-  const lower = path.toLowerCase();
-  return zip.file(/./).find((f) => f.name.toLowerCase() === lower) ?? null;
+    let mainPath = await target('_rels/.rels', 'officeDocument', '');
+    if (mainPath === null || !zip.has(mainPath)) mainPath = 'word/document.xml';
+    const document = await read(mainPath, 'maxDocumentPartBytes');
+    if (document === null) throw unreadableDocx(NO_MAIN_DOCUMENT);
+    const folder = posix.dirname(mainPath) === '.' ? '' : posix.dirname(mainPath);
+    const relsPath = posix.join(folder, '_rels', `${posix.basename(mainPath)}.rels`);
+    const partPath = async (type: string): Promise<string> =>
+      (await target(relsPath, type, folder)) ?? posix.join(folder, `${type}.xml`);
+    return {
+      document,
+      numbering: await read(await partPath('numbering')),
+      styles: await read(await partPath('styles')),
+    };
+  } finally {
+    zip.close();
+  }
 }
 
 function unreadableDocx(reason: string): PlanParseError {
@@ -147,13 +171,16 @@ function notText(): PlanParseError {
 }
 
 function normalise(text: string): string {
-  return text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .replace(/\u200B|\u200C|\u200D|\u2060|\uFEFF/g, '')
-    .split('\n')
-    .map((line) => line.replace(/^[\s\u3000\u00A0]+/, '').replace(/[\s\u3000\u00A0]+$/, ''))
-    .join('\n');
+  return (
+    text
+      .replace(/^\uFEFF/, '')
+      .replace(/\r\n?/g, '\n')
+      .replace(/\u200B|\u200C|\u200D|\u2060|\uFEFF/g, '')
+      .split('\n')
+      // trim() removes exactly \s (full-width space and NBSP included), in linear time.
+      .map((line) => line.trim())
+      .join('\n')
+  );
 }
 
 function nonEmpty(text: string): string {

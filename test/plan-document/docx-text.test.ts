@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { docxToText, formatNumber, XmlError } from '../../src/plans/docx-text.js';
+import { docxToText, formatNumber, XmlError } from '../../src/plan-document/index.js';
 import {
   abstractNum,
   documentXml,

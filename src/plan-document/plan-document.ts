@@ -1,3 +1,5 @@
+import type { PlanDocumentLimit } from './limits.js';
+
 /**
  * The parsed form of a work-plan document (年度工作要点). `JSON.stringify` of a ParsedPlan is the
  * `plan:parse --json` output described in DESIGN.md, so these types carry no other properties.
@@ -54,10 +56,24 @@ export interface ParsedPlan {
   warnings: ParseWarning[];
 }
 
-/** The document cannot be read, or is not a work plan. The message is one line, in Chinese. */
-export class PlanParseError extends Error {
+/** A document the importer refuses; the message is one line, in Chinese, saying why. */
+export abstract class PlanDocumentRefusal extends Error {}
+
+/** The document cannot be read, or is not a work plan (HTTP 400). */
+export class PlanParseError extends PlanDocumentRefusal {
   constructor(message: string) {
     super(message);
     this.name = 'PlanParseError';
+  }
+}
+
+/** The document is over one of the limits of limits.ts (HTTP 413); `limit` names it. */
+export class PlanOverLimitError extends PlanDocumentRefusal {
+  constructor(
+    message: string,
+    readonly limit: PlanDocumentLimit,
+  ) {
+    super(message);
+    this.name = 'PlanOverLimitError';
   }
 }

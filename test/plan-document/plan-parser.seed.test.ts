@@ -1,8 +1,12 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PlanParseError, type ParsedItem, type ParsedPlan } from '../../src/plans/plan-document.js';
-import { parsePlanText } from '../../src/plans/plan-parser.js';
+import {
+  PlanParseError,
+  type ParsedItem,
+  type ParsedPlan,
+  parsePlanText,
+} from '../../src/plan-document/index.js';
 
 const SEED = resolve('seeds/hongkou-2022-work-plan.txt');
 

@@ -166,13 +166,21 @@ export function extractDeadlineHints(text: string, year: number | null): Deadlin
   for (const c of found) {
     if (c.index < coveredTo) continue;
     coveredTo = c.end;
-    const key = `${c.date}|${c.text}`;
+    const key = hintKey(c);
     if (seen.has(key)) continue;
     seen.add(key);
     hints.push({ text: c.text, date: c.date });
   }
   return hints;
 }
+
+/** The same deadline in the same words. */
+export function hintKey(hint: DeadlineHint): string {
+  return `${hint.date}|${hint.text}`;
+}
+
+/** A dash or "至" right after a date: the date starts a range. */
+const RANGE_DASH = /\s*[-—–~～至到]/y;
 
 /** A date a table's "完成时限" cell may give without deadline wording. */
 const CELL_DATES = [
@@ -202,7 +210,8 @@ export function extractDeadlineCellHints(text: string, year: number | null): Dea
       const [whole, yearText, monthText, dayText] = m;
       const end = m.index + whole.length;
       // "3月至6月", "3-6月": the start of a range is no deadline.
-      if (/^\s*(?:[-—–~～至到])/.test(s.slice(end))) continue;
+      RANGE_DASH.lastIndex = end;
+      if (RANGE_DASH.test(s)) continue;
       const y = yearText ? parseYear(yearText) : year;
       const month = parseSmallNumber(monthText);
       if (y === null || month === null) continue;
@@ -212,12 +221,14 @@ export function extractDeadlineCellHints(text: string, year: number | null): Dea
     }
   }
   found.sort((a, b) => a.index - b.index || b.end - a.end);
+  const seen = new Set(hints.map(hintKey));
   let coveredTo = -1;
   for (const c of found) {
     if (c.index < coveredTo) continue;
     coveredTo = c.end;
-    if (!hints.some((h) => h.date === c.date && h.text === c.text))
-      hints.push({ text: c.text, date: c.date });
+    if (seen.has(hintKey(c))) continue;
+    seen.add(hintKey(c));
+    hints.push({ text: c.text, date: c.date });
   }
   return hints;
 }

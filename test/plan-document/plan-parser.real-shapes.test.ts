@@ -1,7 +1,10 @@
 import { describe, it, expect } from '@jest/globals';
-import { parsePlanDocument } from '../../src/plans/document-reader.js';
-import { type ParsedItem, type ParsedPlan } from '../../src/plans/plan-document.js';
-import { parsePlanText } from '../../src/plans/plan-parser.js';
+import {
+  parsePlanDocument,
+  type ParsedItem,
+  type ParsedPlan,
+  parsePlanText,
+} from '../../src/plan-document/index.js';
 import { abstractNum, lvl, num, numberedDocx, numberingXml, p } from './numbered-docx.js';
 
 /*
