@@ -13,6 +13,7 @@ import { startEmbeddedDatabase } from './database/embedded-database.js';
 import { PlansService } from './plans/plans.service.js';
 import { UsersService } from './users/users.service.js';
 import { Plan } from './plans/plan.entity.js';
+import { serveConsole } from './web/console-static.js';
 import { DataSource } from 'typeorm';
 
 export interface PreparedDatabase {
@@ -102,6 +103,7 @@ export function configureHttp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', express, document, { jsonDocumentUrl: 'api/docs-json' });
+  serveConsole(express, projectRoot());
 }
 
 /** On an empty database, imports the plans shipped in seeds/ so a first start has something to show. */
