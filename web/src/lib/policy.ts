@@ -1,6 +1,7 @@
 /** One reminder of a policy as the editor shows it: n working days (or hours) before/after. */
 export interface OffsetRow {
-  direction: 'before' | 'after';
+  /** 'on' is the deadline's own day (P0D). */
+  direction: 'before' | 'on' | 'after';
   amount: number;
   unit: 'workdays' | 'hours';
 }
@@ -9,13 +10,15 @@ export interface OffsetRow {
 export function rowOf(offset: string): OffsetRow | null {
   const m = /^([+-])?P(?:(\d+)D|T(\d+)H)$/.exec(offset.trim().toUpperCase());
   if (!m) return null;
-  const direction = m[1] === '-' ? 'before' : 'after';
-  if (m[2] !== undefined) return { direction, amount: Number(m[2]), unit: 'workdays' };
-  return { direction, amount: Number(m[3]), unit: 'hours' };
+  const amount = Number(m[2] ?? m[3]);
+  const unit = m[2] !== undefined ? 'workdays' : 'hours';
+  if (amount === 0) return { direction: 'on', amount: 0, unit };
+  return { direction: m[1] === '-' ? 'before' : 'after', amount, unit };
 }
 
 export function offsetOf(row: OffsetRow): string {
-  const sign = row.direction === 'before' && row.amount > 0 ? '-' : '';
+  if (row.direction === 'on' || row.amount === 0) return row.unit === 'workdays' ? 'P0D' : 'PT0H';
+  const sign = row.direction === 'before' ? '-' : '';
   return row.unit === 'workdays' ? `${sign}P${row.amount}D` : `${sign}PT${row.amount}H`;
 }
 

@@ -136,33 +136,45 @@ function PolicyEditor({
                 {rows.map((row, i) => (
                   <Space key={i} wrap data-testid="policy-row">
                     <Select
-                      aria-label="前或后"
+                      aria-label="提醒时间"
                       value={row.direction}
-                      style={{ width: 96 }}
-                      onChange={(v: OffsetRow['direction']) => update(i, { direction: v })}
+                      style={{ width: 108 }}
+                      onChange={(v: OffsetRow['direction']) =>
+                        update(
+                          i,
+                          v === 'on'
+                            ? { direction: v, amount: 0, unit: 'workdays' }
+                            : { direction: v, amount: row.amount || 1 },
+                        )
+                      }
                       options={[
                         { value: 'before', label: '截止前' },
+                        { value: 'on', label: '截止当天' },
                         { value: 'after', label: '截止后' },
                       ]}
                     />
-                    <InputNumber
-                      aria-label="数量"
-                      min={0}
-                      max={row.unit === 'workdays' ? 60 : 72}
-                      value={row.amount}
-                      onChange={(v) => update(i, { amount: Number(v ?? 0) })}
-                      style={{ width: 80 }}
-                    />
-                    <Select
-                      aria-label="单位"
-                      value={row.unit}
-                      style={{ width: 110 }}
-                      onChange={(v: OffsetRow['unit']) => update(i, { unit: v })}
-                      options={[
-                        { value: 'workdays', label: '个工作日' },
-                        { value: 'hours', label: '小时' },
-                      ]}
-                    />
+                    {row.direction !== 'on' && (
+                      <>
+                        <InputNumber
+                          aria-label="数量"
+                          min={1}
+                          max={row.unit === 'workdays' ? 60 : 72}
+                          value={row.amount}
+                          onChange={(v) => update(i, { amount: Number(v ?? 1) })}
+                          style={{ width: 80 }}
+                        />
+                        <Select
+                          aria-label="单位"
+                          value={row.unit}
+                          style={{ width: 110 }}
+                          onChange={(v: OffsetRow['unit']) => update(i, { unit: v })}
+                          options={[
+                            { value: 'workdays', label: '个工作日' },
+                            { value: 'hours', label: '小时' },
+                          ]}
+                        />
+                      </>
+                    )}
                     <Button
                       aria-label="删除这次提醒"
                       icon={<DeleteOutlined />}
