@@ -218,7 +218,7 @@ describe('web console, in a real browser against the real server', () => {
     await row.click();
     await leader.getByTestId('drill-down').waitFor();
     await leader.getByTestId('drill-down').getByRole('link', { name: '宣传科' }).first().waitFor();
-    await screenshots(leader, '07-leader-drill-down');
+    await screenshots(leader, '07-leader-drill-down', { fullPage: false });
     await leader.keyboard.press('Escape');
   });
 

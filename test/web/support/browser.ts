@@ -58,13 +58,20 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForTimeout(400);
 }
 
-/** Saves the page at 1280 px and at 390 px as `<name>-1280.png` and `<name>-390.png`. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Saves the page at 1280 px and at 390 px as `<name>-1280.png` and `<name>-390.png`; the visible
+ * part only when a drawer or dialog is open (it stays on the viewport, not on the page).
+ */
+export async function screenshots(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const size of [WIDTHS.desktop, WIDTHS.phone]) {
     await page.setViewportSize(size);
     await settled(page);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.width}.png`), fullPage });
   }
   await page.setViewportSize(WIDTHS.desktop);
   await settled(page);

@@ -261,10 +261,15 @@ export default function OverviewPage() {
               loading={!model}
               dataSource={model?.sections ?? []}
               scroll={mobile ? { x: 520 } : undefined}
-              onRow={(r) => ({
-                onClick: () => setDrill({ title: sectionName(r.section), tasks: r.tasks }),
-                style: { cursor: 'pointer' },
-              })}
+              onRow={(r) => {
+                const open = () => setDrill({ title: sectionName(r.section), tasks: r.tasks });
+                return {
+                  onClick: open,
+                  onKeyDown: (e) => e.key === 'Enter' && open(),
+                  tabIndex: 0,
+                  style: { cursor: 'pointer' },
+                };
+              }}
               columns={[
                 { title: '板块', key: 'name', render: (_, r) => sectionName(r.section) },
                 {
