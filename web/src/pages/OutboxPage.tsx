@@ -96,7 +96,7 @@ export default function OutboxPage() {
     queryKey: ['outbox', 'list', page],
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/outbox', { params: { query: { page, pageSize: 20 } } })),
-    refetchInterval: 15_000,
+    refetchInterval: 30_000,
     placeholderData: (p) => p,
   });
   if (list.error) return <ErrorResult error={list.error} />;
