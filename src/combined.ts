@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from '../workers/worker.module.js';
@@ -10,8 +11,11 @@ import {
   importSeedsIfEmpty,
   loadConfigOrExit,
   prepareDatabase,
+  projectRoot,
   stopOnSignals,
 } from './runtime.js';
+import { accountsTable, demoRequested, seedDemo } from './web/demo.js';
+import { WebModule } from './web/web.module.js';
 
 /** `npm start`: API and workers in one process, on the embedded database unless DATABASE_URL is set. */
 async function main(): Promise<void> {
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
         role: 'all',
       }),
       WorkerModule,
+      WebModule,
     ],
   })
   class CombinedModule {}
@@ -37,6 +42,9 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(CombinedModule, { logger });
   configureHttp(app);
   stopOnSignals(app, database);
+  const demo = demoRequested(process.argv.slice(2), process.env)
+    ? await seedDemo(app, config, join(projectRoot(), 'seeds'))
+    : null;
   await ensureFirstAdmin(app, config);
   await importSeedsIfEmpty(app, config);
   await app.listen(config.port);
@@ -49,6 +57,7 @@ async function main(): Promise<void> {
     mail: config.smtpUrl ? 'smtp' : `${config.dataDir}/outbox`,
     startupMs: Date.now() - started,
   });
+  if (demo) process.stdout.write(accountsTable(demo, `http://localhost:${config.port}/`));
 }
 
 main().catch((error: unknown) => {

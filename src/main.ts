@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { WebModule } from './web/web.module.js';
 import {
   configureHttp,
   createLogger,
@@ -17,15 +18,20 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
-  const app = await NestFactory.create(
-    AppModule.register({
-      config,
-      databaseUrl: database.url,
-      queueSchemaMigrated: database.queueSchemaMigrated,
-      role: 'api',
-    }),
-    { logger },
-  );
+  @Module({
+    imports: [
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        queueSchemaMigrated: database.queueSchemaMigrated,
+        role: 'api',
+      }),
+      WebModule,
+    ],
+  })
+  class ApiModule {}
+
+  const app = await NestFactory.create(ApiModule, { logger });
   configureHttp(app);
   stopOnSignals(app, database);
   await ensureFirstAdmin(app, config);

@@ -26,6 +26,7 @@ import { startEmbeddedDatabase } from './database/embedded-database.js';
 import { PlansService } from './plans/plans.service.js';
 import { UsersService } from './users/users.service.js';
 import { Plan } from './plans/plan.entity.js';
+import { serveConsole } from './web/console-static.js';
 import { DataSource } from 'typeorm';
 
 export interface PreparedDatabase {
@@ -165,7 +166,7 @@ export function configureHttp(app: INestApplication): void {
   express.set('trust proxy', app.get<AppConfig>(APP_CONFIG).trustProxy);
   // Nest leaves `verify` out of its option type (it uses it for raw bodies, which are off here).
   express.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth } as { limit: string });
-  express.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });
+  applyApiPrefix(express);
   const audit = app.get(AuditService);
   express.useGlobalFilters(
     new AllExceptionsFilter({
@@ -209,6 +210,12 @@ export function configureHttp(app: INestApplication): void {
       jsonDocumentUrl: 'api/docs-json',
     });
   }
+  serveConsole(express, projectRoot());
+}
+
+/** Every API route is under /api/v1 (the documentation under /api/docs). */
+export function applyApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });
 }
 
 /** The OpenAPI document of the HTTP API. */

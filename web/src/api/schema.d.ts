@@ -1,0 +1,2461 @@
+/**
+ * Types of the Duban HTTP API, generated from its OpenAPI document by `npm run api:generate`.
+ * Do not edit: change the server, then regenerate. A test fails when this file is out of date.
+ */
+
+export interface paths {
+  '/api/v1/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 下载附件（可查看该任务进展报告的用户） */
+    get: operations['SubmissionsController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 操作记录（只读）：按对象、操作人、时间筛选 */
+    get: operations['AuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 登录，返回 JWT（含过期时间）
+     * @description 同一账号在同一地址连续失败 5 次后须等待，等待时间逐次加倍（1 分钟起，最长 1 小时）；同一地址对所有账号的失败过多时也会暂停。被拒绝时返回 429 和 Retry-After。mustChangePassword 为 true 时须先修改密码。
+     */
+    post: operations['AuthController_login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 退出登录（只结束本次登录） */
+    post: operations['AuthController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 在所有设备上退出登录 */
+    post: operations['AuthController_logoutAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 当前登录用户 */
+    get: operations['AuthController_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 修改自己的密码（其他设备上的登录随之结束） */
+    post: operations['AuthController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 我的 API 令牌（不含令牌本身） */
+    get: operations['AuthController_listTokens'];
+    put?: never;
+    /**
+     * 为系统对接创建 API 令牌（只显示一次）
+     * @description 默认有效 90 天、最长 365 天，默认只读；每人每小时最多 10 个。
+     */
+    post: operations['AuthController_createToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 吊销 API 令牌 */
+    delete: operations['AuthController_revokeToken'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/extension-requests/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 批准延期（督导室）：截止日期改为申请日期，提醒随之重排，并通知责任单位 */
+    post: operations['ExtensionsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/extension-requests/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 驳回延期（督导室，须填写意见）：截止日期不变，并通知责任单位 */
+    post: operations['ExtensionsController_reject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 数据库与队列的连通状态；任一不可用时返回 503 */
+    get: operations['HealthController_health'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/milestones/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 删除节点（督导室）；其提醒随之取消 */
+    delete: operations['MilestonesController_remove'];
+    options?: never;
+    head?: never;
+    /** 修改节点名称或日期（督导室或本单位科室负责人），或标记完成/重新打开（本单位人员或督导室）；提醒随之重排或取消 */
+    patch: operations['MilestonesController_update'];
+    trace?: never;
+  };
+  '/api/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 我的站内通知（只能看自己的），含未读数 */
+    get: operations['NotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/{id}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 标记为已读 */
+    post: operations['NotificationsController_read'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 发送台账（督导室、管理员）：每条消息的类型、收件人、渠道、状态（及原因）、尝试次数、时间 */
+    get: operations['NotificationsController_ledgerPage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/ledger/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 重新发送一条失败的消息（含已放弃自动重试的死信） */
+    post: operations['NotificationsController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 全部标记为已读 */
+    post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/outbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 未配置 SMTP_URL 时写入 DATA_DIR/outbox 的邮件（最新在前；管理员、督导室） */
+    get: operations['OutboxController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/outbox/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 一封发件箱邮件的内容（已解析） */
+    get: operations['OutboxController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 已导入的工作要点 */
+    get: operations['PlansController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点及其板块、条目 */
+    get: operations['PlansController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 设置计划的提醒策略，并重排其未完成任务的提醒 */
+    put: operations['PlansController_setPolicy'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点进度：板块 → 条目的汇总状态、按状态计数和逾期标记（由任务状态与截止时间实时计算，不另存） */
+    get: operations['ProgressController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改
+     * @description 无法读取或不是工作要点的文档返回 400；超过大小、压缩包文件数、解压后大小、解析时间或内存上限的文档返回 413，message 说明超出的上限
+     */
+    post: operations['PlansController_import'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reminder-policy/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 预览提醒策略：给定截止日期，列出各次提醒的发送时间（按法定工作日计） */
+    post: operations['ReminderPreviewController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/submissions/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 审核通过（督导室）：任务办结，并通知责任单位 */
+    post: operations['SubmissionsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/submissions/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 退回（督导室，须填写意见）：任务回到“已退办”，单位须重新报送，并通知责任单位 */
+    post: operations['SubmissionsController_reject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/submissions/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 退回（同 reject） */
+    post: operations['SubmissionsController_return'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 任务列表（可按单位、状态、截止日期筛选，分页）；科室用户只看到本单位的任务 */
+    get: operations['TasksController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TasksController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** 修改截止时间（督导室）或办结/重新打开任务；提醒随之重排或取消 */
+    patch: operations['TasksController_update'];
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 签收（本单位） */
+    post: operations['TasksController_acknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 撤销任务（督导室） */
+    post: operations['TasksController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/extension-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 任务的延期申请记录（分页，最新在前） */
+    get: operations['ExtensionsController_list'];
+    put?: never;
+    /** 申请延期（本单位，截止前）：每项任务同时只能有一份待审批的申请 */
+    post: operations['ExtensionsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/milestones': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 任务的节点（按节点时间排序，分页） */
+    get: operations['MilestonesController_list'];
+    put?: never;
+    /** 为任务添加节点（督导室，或本单位科室负责人）；节点按计划的提醒策略提醒责任单位 */
+    post: operations['MilestonesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/nudge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 催办（督导室）：立即提醒责任单位，可附留言；同一任务 10 分钟内只能催办一次（429） */
+    post: operations['NudgesController_nudge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 重新打开已办结或已撤销的任务（督导室） */
+    post: operations['TasksController_reopen'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 开始办理（本单位） */
+    post: operations['TasksController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 任务的全部进展报告（每次报送一条，最新在前，分页），含附件与审核结果 */
+    get: operations['SubmissionsController_list'];
+    put?: never;
+    /** 报送进展（本单位）：multipart/form-data（字段 body，附件字段 attachments 最多 5 个，每个不超过 10 MB，类型 .pdf、.docx、.xlsx、.pptx、.doc、.xls、.jpg、.jpeg、.png、.txt、.zip），或 JSON {"body": "…"} */
+    post: operations['SubmissionsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/units': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 责任单位列表
+     * @description 科室负责人和联络员只看得到本单位的联系邮箱，其他单位不含 email 字段
+     */
+    get: operations['UnitsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/units/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** 设置责任单位的联系邮箱 */
+    patch: operations['UnitsController_update'];
+    trace?: never;
+  };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 用户列表 */
+    get: operations['UsersController_list'];
+    put?: never;
+    /** 创建用户（管理员） */
+    post: operations['UsersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsersController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** 修改用户的姓名、角色、单位或启用状态（管理员） */
+    patch: operations['UsersController_update'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 重置密码（管理员）：返回只显示一次的临时密码，用户下次登录须先修改 */
+    post: operations['UsersController_resetPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 解除登录限制（管理员）：该账号可立即在任何地址重新登录 */
+    post: operations['UsersController_unlock'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    AttachmentViewDto: {
+      contentType: string;
+      fileName: string;
+      /** @description 下载：GET /api/v1/attachments/{id} */
+      id: string;
+      /** @description 内容的 SHA-256（十六进制） */
+      sha256: string;
+      sizeBytes: number;
+    };
+    ChangePasswordDto: {
+      currentPassword: string;
+      /** @description 至少 10 位；不能是常见密码、重复或顺序字符，不能包含邮箱名或姓名 */
+      newPassword: string;
+    };
+    CreateExtensionRequestDto: {
+      /**
+       * @description 申请的新截止日期（业务时区当天结束），须晚于当前截止日期，YYYY-MM-DD
+       * @example 2026-12-31
+       */
+      proposedDueDate: string;
+      /** @description 延期理由 */
+      reason: string;
+    };
+    CreateMilestoneDto: {
+      /**
+       * @description 精确节点时间，带时区的 ISO-8601；与 dueDate 二选一
+       * @example 2026-06-30T18:00:00+08:00
+       */
+      dueAt?: string;
+      /**
+       * @description 节点日期（业务时区当天结束），YYYY-MM-DD；不能早于今天，也不能晚于任务截止时间。与 dueAt 二选一
+       * @example 2026-06-30
+       */
+      dueDate?: string;
+      /** @description 节点名称 */
+      title: string;
+    };
+    CreateTokenDto: {
+      /**
+       * @description 有效天数
+       * @default 90
+       */
+      expiresInDays: number;
+      /** @example OA 系统对接 */
+      name: string;
+      /**
+       * @description read：只能读取（GET）；write：读取和修改
+       * @default [
+       *       "read"
+       *     ]
+       */
+      scopes: ('read' | 'write')[];
+    };
+    CreateUserDto: {
+      /** @example xck@example.org */
+      email: string;
+      /** @example 张三 */
+      name: string;
+      /** @description 初始密码：至少 10 位，不能是常见密码、重复或顺序字符，不能包含邮箱名或姓名 */
+      password?: string;
+      /** @enum {string} */
+      role: 'admin' | 'leader' | 'supervisor' | 'unit_head' | 'unit_member';
+      /** @description 所属责任单位（科室负责人、联络员必填） */
+      unitId?: string;
+    };
+    ExtensionDecisionDto: {
+      /** @description 审批意见；驳回时必填 */
+      comment?: string;
+      /** @description 乐观锁：调用方看到的申请版本号；不一致时返回 409 */
+      version?: number;
+    };
+    ExtensionRequestPageDto: {
+      items: components['schemas']['ExtensionRequestViewDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    ExtensionRequestViewDto: {
+      createdAt: string;
+      /** @description 提出申请时的截止时间 */
+      currentDueAt: string;
+      /** @description 提出申请时的截止日期 */
+      currentDueDate: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      decisionComment: string | null;
+      id: string;
+      proposedDueDate: string;
+      reason: string;
+      requestedBy: components['schemas']['PersonRefDto'];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      taskId: string;
+      version: number;
+    };
+    ItemProgressDto: {
+      /** @description 条目下各任务按状态计数 */
+      counts: components['schemas']['TaskCountsDto'];
+      id: string;
+      /** @description 牵头单位的任务状态；“各科室”类条目每个单位都牵头，此处为 null */
+      lead: components['schemas']['LeadProgressDto'] | null;
+      number: number;
+      overdue: boolean;
+      /**
+       * @description assigned 未启动、in_progress 推进中、submitted 已报送、overdue 已逾期、closed 已办结、cancelled 已撤销
+       * @enum {string}
+       */
+      status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
+      title: string;
+    };
+    LeadProgressDto: {
+      overdue: boolean;
+      /** @enum {string} */
+      status:
+        | 'assigned'
+        | 'acknowledged'
+        | 'in_progress'
+        | 'submitted'
+        | 'returned'
+        | 'closed'
+        | 'cancelled';
+      unitId: string;
+      unitName: string;
+    };
+    LoginDto: {
+      /** @example admin@example.org */
+      email: string;
+      password: string;
+    };
+    MilestonePageDto: {
+      items: components['schemas']['MilestoneViewDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    MilestoneViewDto: {
+      createdAt: string;
+      done: boolean;
+      doneAt: string | null;
+      dueAt: string;
+      /** @example 2026-06-30 */
+      dueDate: string;
+      id: string;
+      /** @description 未完成且已过节点时间 */
+      overdue: boolean;
+      taskId: string;
+      title: string;
+    };
+    NudgeDto: {
+      /** @description 督导室留言，随催办邮件发出 */
+      note?: string;
+    };
+    NudgeResultDto: {
+      nudgedAt: string;
+      nudgeId: string;
+      /** @description 收件人数（本单位负责人和联络员，或单位联系邮箱） */
+      recipients: number;
+      taskId: string;
+    };
+    OutboxAttachmentDto: {
+      contentType: string;
+      fileName: string | null;
+      sizeBytes: number;
+    };
+    OutboxEntryDto: {
+      date: string | null;
+      /** @description 文件名（.eml） */
+      name: string;
+      sizeBytes: number;
+      subject: string;
+      to: string;
+    };
+    OutboxMessageDto: {
+      attachments: components['schemas']['OutboxAttachmentDto'][];
+      date: string | null;
+      from: string;
+      /** @description 邮件的 HTML 正文，原样返回：只可在沙箱中显示，不可插入页面 */
+      html?: string | null;
+      /** @description 文件名（.eml） */
+      name: string;
+      sizeBytes: number;
+      subject: string;
+      text?: string | null;
+      to: string;
+    };
+    OutboxPageDto: {
+      items: components['schemas']['OutboxEntryDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    PersonRefDto: {
+      id: string;
+      name: string;
+    };
+    PlanProgressDto: {
+      /** @description 计算时刻（逾期据此判断） */
+      asOf: string;
+      itemCounts: components['schemas']['StatusCountsDto'];
+      overdue: boolean;
+      plan: components['schemas']['PlanRefDto'];
+      sectionCounts: components['schemas']['StatusCountsDto'];
+      sections: components['schemas']['SectionProgressDto'][];
+      /**
+       * @description assigned 未启动、in_progress 推进中、submitted 已报送、overdue 已逾期、closed 已办结、cancelled 已撤销
+       * @enum {string}
+       */
+      status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
+      taskCounts: components['schemas']['TaskCountsDto'];
+      totals: components['schemas']['TotalsDto'];
+    };
+    PlanRefDto: {
+      docNumber: string | null;
+      id: string;
+      title: string;
+      year: number;
+    };
+    PreviewReminderDto: {
+      /**
+       * @description 发送日期（业务时区）
+       * @example 2026-06-19
+       */
+      date: string;
+      /** @description 发送时刻（UTC ISO-8601） */
+      fireAt: string;
+      /** @example -P7D */
+      offset: string;
+    };
+    ReminderPolicyDto: {
+      /**
+       * @description ISO-8601 时长：只含天/周的按工作日计（-P7D = 截止前 7 个工作日，于 sendAt 发送）；只含时分秒的为距截止时间的精确偏移（-PT5S）
+       * @example [
+       *       "-P7D",
+       *       "-P1D",
+       *       "P0D"
+       *     ]
+       */
+      offsets: string[];
+      /**
+       * @description 按工作日计的提醒在业务时区的发送时刻
+       * @example 09:00
+       */
+      sendAt?: string;
+    };
+    ReminderPolicyViewDto: {
+      offsets: string[];
+      sendAt: string;
+    };
+    ReminderPreviewDto: {
+      /**
+       * @description 示例截止日期（业务时区当天结束），YYYY-MM-DD
+       * @example 2026-06-30
+       */
+      dueDate: string;
+      /**
+       * @example [
+       *       "-P7D",
+       *       "-P1D",
+       *       "P0D"
+       *     ]
+       */
+      offsets: string[];
+      /** @example 09:00 */
+      sendAt?: string;
+    };
+    ReminderPreviewResultDto: {
+      dueAt: string;
+      policy: components['schemas']['ReminderPolicyViewDto'];
+      reminders: components['schemas']['PreviewReminderDto'][];
+    };
+    ReturnDto: {
+      /** @description 审核意见：退回的理由和修改要求 */
+      comment: string;
+      /** @description 乐观锁：调用方看到的报告版本号；不一致时返回 409 */
+      version?: number;
+    };
+    SectionProgressDto: {
+      /** @description 板块下各条目按汇总状态计数 */
+      counts: components['schemas']['StatusCountsDto'];
+      id: string;
+      items: components['schemas']['ItemProgressDto'][];
+      ordinal: number;
+      overdue: boolean;
+      /**
+       * @description assigned 未启动、in_progress 推进中、submitted 已报送、overdue 已逾期、closed 已办结、cancelled 已撤销
+       * @enum {string}
+       */
+      status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
+      taskCounts: components['schemas']['TaskCountsDto'];
+      title: string | null;
+    };
+    StatusCountsDto: {
+      assigned: number;
+      cancelled: number;
+      closed: number;
+      in_progress: number;
+      overdue: number;
+      submitted: number;
+      total: number;
+    };
+    SubmissionOutcomeDto: {
+      attachments: components['schemas']['AttachmentViewDto'][];
+      body: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      decisionComment: string | null;
+      id: string;
+      /** @description 第几次报送（退回后重报为新的一次，旧记录保留） */
+      number: number;
+      /** @enum {string} */
+      status: 'submitted' | 'approved' | 'returned';
+      submittedAt: string;
+      submittedBy: components['schemas']['PersonRefDto'];
+      /** @description 变更后的任务状态 */
+      task: components['schemas']['TaskRefDto'];
+      taskId: string;
+      /** @description 报告版本号（审核时用于乐观锁） */
+      version: number;
+    };
+    SubmissionPageDto: {
+      items: components['schemas']['SubmissionViewDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    SubmissionViewDto: {
+      attachments: components['schemas']['AttachmentViewDto'][];
+      body: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      decisionComment: string | null;
+      id: string;
+      /** @description 第几次报送（退回后重报为新的一次，旧记录保留） */
+      number: number;
+      /** @enum {string} */
+      status: 'submitted' | 'approved' | 'returned';
+      submittedAt: string;
+      submittedBy: components['schemas']['PersonRefDto'];
+      taskId: string;
+      /** @description 报告版本号（审核时用于乐观锁） */
+      version: number;
+    };
+    SubmitReportDto: {
+      /** @description 进展报告正文 */
+      body: string;
+      /** @description 乐观锁：调用方看到的任务版本号；不一致时返回 409 */
+      version?: number;
+    };
+    TaskCountsDto: {
+      acknowledged: number;
+      assigned: number;
+      cancelled: number;
+      closed: number;
+      in_progress: number;
+      /** @description 未办结且已过截止时间的任务数 */
+      overdue: number;
+      returned: number;
+      submitted: number;
+      total: number;
+    };
+    TaskRefDto: {
+      id: string;
+      /** @enum {string} */
+      status:
+        | 'assigned'
+        | 'acknowledged'
+        | 'in_progress'
+        | 'submitted'
+        | 'returned'
+        | 'closed'
+        | 'cancelled';
+      version: number;
+    };
+    TaskViewDto: {
+      completedAt: string | null;
+      dueAt: string;
+      dueDate: string;
+      id: string;
+      item: Record<string, never>;
+      overdue: boolean;
+      planId: string;
+      /** @enum {string} */
+      role: 'lead' | 'co';
+      /** @enum {string} */
+      status:
+        | 'assigned'
+        | 'acknowledged'
+        | 'in_progress'
+        | 'submitted'
+        | 'returned'
+        | 'closed'
+        | 'cancelled';
+      unit: Record<string, never>;
+      version: number;
+    };
+    TotalsDto: {
+      items: number;
+      sections: number;
+      tasks: number;
+    };
+    UpdateMilestoneDto: {
+      /** @description true = 标记完成（取消其提醒）；false = 重新打开 */
+      done?: boolean;
+      /**
+       * @description 新的精确节点时间，带时区的 ISO-8601
+       * @example 2026-06-30T18:00:00+08:00
+       */
+      dueAt?: string;
+      /**
+       * @description 新的节点日期，YYYY-MM-DD
+       * @example 2026-06-30
+       */
+      dueDate?: string;
+      /** @description 节点名称 */
+      title?: string;
+    };
+    UpdateTaskDto: {
+      /**
+       * @description 精确截止时间，带时区的 ISO-8601
+       * @example 2026-12-31T18:00:00+08:00
+       */
+      dueAt?: string;
+      /**
+       * @description 新的截止日期（业务时区当天结束），YYYY-MM-DD
+       * @example 2026-12-31
+       */
+      dueDate?: string;
+      /**
+       * @description done = 办结；open = 重新打开
+       * @enum {string}
+       */
+      status?: 'open' | 'done';
+      /** @description 乐观锁：调用方看到的版本号；不一致时返回 409 */
+      version?: number;
+    };
+    UpdateUnitDto: {
+      /**
+       * @description 接收提醒的联系邮箱；null 表示清除
+       * @example xck@example.org
+       */
+      email: string | null;
+    };
+    UpdateUserDto: {
+      /** @description false 停用账号：结束其所有登录并吊销其 API 令牌 */
+      active?: boolean;
+      /** @example 张三 */
+      name?: string;
+      /**
+       * @description 改变角色会结束该用户的所有登录
+       * @enum {string}
+       */
+      role?: 'admin' | 'leader' | 'supervisor' | 'unit_head' | 'unit_member';
+      /** @description 所属责任单位；null 表示不属于任何单位（科室负责人、联络员必须有单位） */
+      unitId?: string | null;
+    };
+    VersionDto: {
+      /** @description 乐观锁：调用方看到的版本号；不一致时返回 409 */
+      version?: number;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  SubmissionsController_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+    };
+  };
+  AuditController_list: {
+    parameters: {
+      query?: {
+        actorId?: string;
+        entityId?: string;
+        /** @description 对象类型，如 task、submission、user */
+        entityType?: string;
+        /** @description 起始时间（含），ISO-8601 */
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 截止时间（不含），ISO-8601 */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_logoutAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_listTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_createToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTokenDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_revokeToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ExtensionsController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExtensionDecisionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExtensionRequestViewDto'];
+        };
+      };
+    };
+  };
+  ExtensionsController_reject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExtensionDecisionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExtensionRequestViewDto'];
+        };
+      };
+    };
+  };
+  HealthController_health: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MilestonesController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MilestonesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateMilestoneDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MilestoneViewDto'];
+        };
+      };
+    };
+  };
+  NotificationsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description true = 只看未读 */
+        unread?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationsController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationsController_ledgerPage: {
+    parameters: {
+      query?: {
+        channel?: 'email' | 'inbox';
+        /** @description true = 只看已放弃自动重试的失败消息（死信） */
+        deadLetter?: boolean;
+        /** @description 起（含），ISO-8601 */
+        from?: string;
+        /** @description 消息类型，例如 reminder、nudge、submission.returned */
+        kind?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 收件地址 */
+        recipient?: string;
+        status?: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+        /** @description 只看某个任务的消息 */
+        taskId?: string;
+        /** @description 止（不含），ISO-8601 */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationsController_retry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationsController_readAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  OutboxController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxPageDto'];
+        };
+      };
+    };
+  };
+  OutboxController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxMessageDto'];
+        };
+      };
+    };
+  };
+  PlansController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PlansController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PlansController_setPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReminderPolicyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ProgressController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanProgressDto'];
+        };
+      };
+    };
+  };
+  PlansController_import: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReminderPreviewController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReminderPreviewDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderPreviewResultDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubmissionOutcomeDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_reject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReturnDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubmissionOutcomeDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_return: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReturnDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubmissionOutcomeDto'];
+        };
+      };
+    };
+  };
+  TasksController_list: {
+    parameters: {
+      query?: {
+        /** @description 截止日期不早于（含），YYYY-MM-DD */
+        dueAfter?: string;
+        /** @description 截止日期不晚于（含），YYYY-MM-DD */
+        dueBefore?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 按工作要点筛选 */
+        planId?: string;
+        /** @description 状态；open = 未办结，overdue = 未办结且已过截止时间 */
+        status?:
+          | 'assigned'
+          | 'acknowledged'
+          | 'in_progress'
+          | 'submitted'
+          | 'returned'
+          | 'closed'
+          | 'cancelled'
+          | 'open'
+          | 'overdue';
+        /** @description 责任单位 id 或名称 */
+        unit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TasksController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  TasksController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTaskDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  TasksController_acknowledge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VersionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  TasksController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VersionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  ExtensionsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExtensionRequestPageDto'];
+        };
+      };
+    };
+  };
+  ExtensionsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateExtensionRequestDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExtensionRequestViewDto'];
+        };
+      };
+    };
+  };
+  MilestonesController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MilestonePageDto'];
+        };
+      };
+    };
+  };
+  MilestonesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateMilestoneDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MilestoneViewDto'];
+        };
+      };
+    };
+  };
+  NudgesController_nudge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NudgeDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NudgeResultDto'];
+        };
+      };
+    };
+  };
+  TasksController_reopen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VersionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  TasksController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VersionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubmissionPageDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_submit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              attachments?: string[];
+              body: string;
+              version?: number;
+            }
+          | components['schemas']['SubmitReportDto'];
+        'multipart/form-data':
+          | {
+              attachments?: string[];
+              body: string;
+              version?: number;
+            }
+          | components['schemas']['SubmitReportDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubmissionOutcomeDto'];
+        };
+      };
+    };
+  };
+  UnitsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UnitsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUnitDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_unlock: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+}

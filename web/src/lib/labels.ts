@@ -1,0 +1,83 @@
+export type TaskStatus =
+  'assigned' | 'acknowledged' | 'in_progress' | 'submitted' | 'returned' | 'closed' | 'cancelled';
+
+export const TASK_STATUS: Record<TaskStatus, { label: string; color: string }> = {
+  assigned: { label: '已交办', color: 'default' },
+  acknowledged: { label: '已签收', color: 'cyan' },
+  in_progress: { label: '办理中', color: 'blue' },
+  submitted: { label: '已报送', color: 'purple' },
+  returned: { label: '已退办', color: 'orange' },
+  closed: { label: '已办结', color: 'green' },
+  cancelled: { label: '已撤销', color: 'default' },
+};
+
+export function taskStatus(status: string): { label: string; color: string } {
+  return TASK_STATUS[status as TaskStatus] ?? { label: status, color: 'default' };
+}
+
+export const SUBMISSION_STATUS: Record<string, { label: string; color: string }> = {
+  submitted: { label: '待审核', color: 'purple' },
+  approved: { label: '已通过', color: 'green' },
+  returned: { label: '已退回', color: 'orange' },
+};
+
+export const EXTENSION_STATUS: Record<string, { label: string; color: string }> = {
+  pending: { label: '待审批', color: 'gold' },
+  approved: { label: '已批准', color: 'green' },
+  rejected: { label: '已驳回', color: 'red' },
+};
+
+export const TASK_ROLE: Record<string, string> = { lead: '牵头', co: '配合' };
+
+/** Rolled-up status of items and sections (GET /plans/{id}/progress). */
+export const PROGRESS_STATUS: Record<string, { label: string; color: string }> = {
+  assigned: { label: '未启动', color: '#bfbfbf' },
+  in_progress: { label: '推进中', color: '#faad14' },
+  submitted: { label: '已报送', color: '#1677ff' },
+  overdue: { label: '已逾期', color: '#f5222d' },
+  closed: { label: '已办结', color: '#52c41a' },
+  cancelled: { label: '已撤销', color: '#d9d9d9' },
+};
+
+/** Red / amber / green, as the bureau reads a progress chart. */
+export const RAG = {
+  red: '#f5222d',
+  amber: '#faad14',
+  green: '#52c41a',
+  blue: '#1677ff',
+  grey: '#bfbfbf',
+};
+
+export const AUDIT_ACTIONS: Record<string, string> = {
+  'task.acknowledge': '签收',
+  'task.start': '开始办理',
+  'task.submit': '报送进展',
+  'task.approve': '审核通过，任务办结',
+  'task.return': '退回报告',
+  'task.update': '修改任务',
+  'task.cancel': '撤销任务',
+  'task.reopen': '重新打开',
+  'task.nudge': '催办',
+  'task.extend': '延期获批，截止日期调整',
+  'submission.submit': '报送进展',
+  'submission.approve': '审核通过',
+  'submission.return': '退回报告',
+  'extension.request': '申请延期',
+  'extension.approve': '批准延期',
+  'extension.reject': '驳回延期',
+  forbidden: '越权访问被拒绝',
+};
+
+/** Escalation level of a task, once the server reports one (督办升级：黄牌 / 红牌). */
+export function escalationOf(task: object): { label: string; color: string } | null {
+  const value = (task as { escalation?: unknown }).escalation;
+  const level =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'object' && value !== null
+        ? (value as { level?: unknown }).level
+        : null;
+  if (level === 'red') return { label: '红牌督办', color: 'red' };
+  if (level === 'yellow') return { label: '黄牌督办', color: 'gold' };
+  return null;
+}

@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App,
+  Button,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { api, ApiError, callUntyped, unwrapAs } from '../../api/client';
+import { useFeatures, userRoute } from '../../api/features';
+import { useUnits } from '../../api/queries';
+import type { Page, UserView } from '../../api/views';
+import { isUnitRole, ROLE_LABELS, type Role } from '../../auth/session';
+import { PageHeader } from '../../components/PageHeader';
+import { ErrorResult } from '../../layout/guards';
+import { formatDateTime } from '../../lib/time';
+
+function randomPassword(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  const bytes = crypto.getRandomValues(new Uint8Array(14));
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  unitId?: string;
+  password: string;
+}
+
+export function UsersPage() {
+  const { message, modal } = App.useApp();
+  const queryClient = useQueryClient();
+  const features = useFeatures();
+  const units = useUnits();
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: async () =>
+      unwrapAs<Page<UserView>>(
+        await api.GET('/api/v1/users', { params: { query: { pageSize: 500 } } }),
+      ).items,
+  });
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm<NewUser>();
+  const role = Form.useWatch('role', form);
+  const unitName = (id: string | null) => units.data?.find((u) => u.id === id)?.name ?? '—';
+
+  const create = useMutation({
+    mutationFn: async (v: NewUser) =>
+      unwrapAs<UserView>(
+        await api.POST('/api/v1/users', {
+          body: { ...v, unitId: isUnitRole(v.role) ? v.unitId : undefined },
+        }),
+      ),
+    onSuccess: async (user, v) => {
+      setCreating(false);
+      form.resetFields();
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      modal.success({
+        title: `已创建账号：${user.name}`,
+        content: (
+          <div>
+            <p>请把登录信息交给本人（密码只显示这一次）：</p>
+            <p>
+              邮箱：<Typography.Text copyable>{user.email}</Typography.Text>
+            </p>
+            <p>
+              密码：
+              <Typography.Text copyable code>
+                {v.password}
+              </Typography.Text>
+            </p>
+          </div>
+        ),
+      });
+    },
+    onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
+  });
+
+  const act = useMutation({
+    mutationFn: async ({ kind, user }: { kind: 'deactivate' | 'password'; user: UserView }) => {
+      const route = await userRoute(kind);
+      if (!route) throw new Error('服务器尚未提供此操作');
+      const path = route.replace(/\{[^}]+\}/, encodeURIComponent(user.id));
+      const password = kind === 'password' ? randomPassword() : undefined;
+      await callUntyped('POST', path, password ? { password } : {});
+      return { kind, user, password };
+    },
+    onSuccess: async ({ kind, user, password }) => {
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      if (kind === 'password') {
+        modal.success({
+          title: `已重置 ${user.name} 的密码`,
+          content: (
+            <p>
+              新密码：
+              <Typography.Text copyable code>
+                {password}
+              </Typography.Text>
+            </p>
+          ),
+        });
+      } else void message.success(`已停用 ${user.name}`);
+    },
+    onError: (e) => void message.error(e instanceof Error ? e.message : String(e)),
+  });
+
+  if (users.error) return <ErrorResult error={users.error} />;
+  const pending = features.data && (!features.data.userDeactivate || !features.data.passwordReset);
+
+  return (
+    <>
+      <PageHeader
+        title="用户与角色"
+        extra={
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => {
+              form.setFieldsValue({ password: randomPassword() });
+              setCreating(true);
+            }}
+          >
+            新建账号
+          </Button>
+        }
+      />
+      {pending && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title="停用账号和重置密码将在服务器提供相应接口后启用"
+        />
+      )}
+      <Table
+        rowKey="id"
+        loading={!users.data}
+        dataSource={users.data ?? []}
+        style={{ minHeight: 400 }}
+        scroll={{ x: 860 }}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        columns={[
+          { title: '姓名', dataIndex: 'name', width: 160 },
+          { title: '邮箱', dataIndex: 'email' },
+          {
+            title: '角色',
+            dataIndex: 'role',
+            width: 120,
+            render: (r: Role) => <Tag>{ROLE_LABELS[r] ?? r}</Tag>,
+          },
+          {
+            title: '单位',
+            dataIndex: 'unitId',
+            width: 120,
+            render: (id: string | null) => unitName(id),
+          },
+          {
+            title: '状态',
+            dataIndex: 'active',
+            width: 80,
+            render: (a: boolean) => (a ? <Tag color="green">启用</Tag> : <Tag>已停用</Tag>),
+          },
+          {
+            title: '创建时间',
+            dataIndex: 'createdAt',
+            width: 150,
+            render: (t: string) => formatDateTime(t),
+          },
+          {
+            title: '操作',
+            key: 'actions',
+            width: 170,
+            render: (_, u) => (
+              <Space size={4}>
+                <Tooltip title={features.data?.passwordReset ? '' : '等待服务器提供接口'}>
+                  <Button
+                    size="small"
+                    disabled={!features.data?.passwordReset}
+                    onClick={() => act.mutate({ kind: 'password', user: u })}
+                  >
+                    重置密码
+                  </Button>
+                </Tooltip>
+                <Tooltip title={features.data?.userDeactivate ? '' : '等待服务器提供接口'}>
+                  <Button
+                    size="small"
+                    danger
+                    disabled={!features.data?.userDeactivate || !u.active}
+                    onClick={() => act.mutate({ kind: 'deactivate', user: u })}
+                  >
+                    停用
+                  </Button>
+                </Tooltip>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        title="新建账号"
+        open={creating}
+        okText="创建"
+        confirmLoading={create.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => setCreating(false)}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={(v) => create.mutate(v)}
+          initialValues={{ role: 'unit_member' }}
+        >
+          <Form.Item
+            name="name"
+            label="姓名"
+            rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item
+            name="email"
+            label="登录邮箱"
+            rules={[{ required: true, type: 'email', message: '请填写有效的邮箱' }]}
+          >
+            <Input inputMode="email" />
+          </Form.Item>
+          <Form.Item name="role" label="角色" rules={[{ required: true }]}>
+            <Select
+              options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({
+                value: r,
+                label: ROLE_LABELS[r],
+              }))}
+            />
+          </Form.Item>
+          {role && isUnitRole(role) && (
+            <Form.Item
+              name="unitId"
+              label="所属单位"
+              rules={[{ required: true, message: '科室负责人和联络员须选择单位' }]}
+            >
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                options={(units.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+              />
+            </Form.Item>
+          )}
+          <Form.Item
+            name="password"
+            label="初始密码"
+            rules={[{ required: true, min: 10, message: '至少 10 位' }]}
+            extra="已随机生成，可修改；创建后只显示一次"
+          >
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
