@@ -34,7 +34,11 @@ export function TokensPage() {
   });
   const create = useMutation({
     mutationFn: async (name: string) =>
-      unwrapAs<CreatedToken>(await api.POST('/api/v1/auth/tokens', { body: { name } })),
+      unwrapAs<CreatedToken>(
+        await api.POST('/api/v1/auth/tokens', {
+          body: { name, expiresInDays: 90, scopes: ['read'] },
+        }),
+      ),
     onSuccess: async (t) => {
       setCreated(t);
       setSession((s) => [{ id: t.id, name: t.name, createdAt: new Date().toISOString() }, ...s]);
