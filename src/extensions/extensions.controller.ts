@@ -8,7 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
@@ -78,6 +78,45 @@ export class ExtensionRequestPageDto {
 
 @ApiTags('延期申请')
 @ApiBearerAuth()
+export class ExtensionQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: ['pending', 'approved', 'rejected'],
+    description: 'pending = 待审批',
+  })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'], { message: '须为 pending、approved、rejected 之一' })
+  status?: 'pending' | 'approved' | 'rejected';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: '须为工作要点 id' })
+  planId?: string;
+
+  @ApiPropertyOptional({ description: '责任单位 id' })
+  @IsOptional()
+  @IsUUID('all', { message: '须为责任单位 id' })
+  unitId?: string;
+}
+
+class ExtensionTaskSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() planId!: string;
+  @ApiProperty() item!: { number: number; title: string };
+  @ApiProperty() unit!: { id: string; name: string };
+  @ApiProperty() dueAt!: string;
+}
+
+export class QueuedExtensionRequestDto extends ExtensionRequestViewDto {
+  @ApiProperty({ type: ExtensionTaskSummaryDto }) task!: ExtensionTaskSummaryDto;
+}
+
+export class QueuedExtensionRequestPageDto {
+  @ApiProperty({ type: [QueuedExtensionRequestDto] }) items!: QueuedExtensionRequestDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
 @Controller()
 export class ExtensionsController {
   constructor(private readonly extensions: ExtensionsService) {}
@@ -94,6 +133,16 @@ export class ExtensionsController {
     @Body() body: CreateExtensionRequestDto,
   ): Promise<ExtensionRequestView> {
     return this.extensions.request(actor, taskId, body);
+  }
+
+  @Get('extension-requests')
+  @ApiOperation({
+    summary:
+      '延期申请列表（跨任务）：status=pending 即待审批，最早提出的在前；科室用户只看到本单位的',
+  })
+  @ApiOkResponse({ type: QueuedExtensionRequestPageDto })
+  listAll(@CurrentActor() actor: Actor, @Query() q: ExtensionQueryDto) {
+    return this.extensions.listAll(actor, q);
   }
 
   @Get('tasks/:id/extension-requests')

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Authorizer } from '../auth/authorizer.service.js';
-import type { Actor } from '../auth/permissions.js';
+import { type Actor, visibleUnit } from '../auth/permissions.js';
 import { businessDateOf, endOfBusinessDay } from '../calendar/business-time.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
@@ -12,7 +12,8 @@ import type { AppConfig } from '../config/config.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { Task } from '../tasks/task.entity.js';
-import type { Page } from '../common/paging.js';
+import { pageOf, pageWindow, type Page } from '../common/paging.js';
+import { whereClause } from '../database/sql-filter.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import {
   checkDecision,
@@ -40,6 +41,14 @@ export interface ExtensionRequestView {
   decidedAt: string | null;
   decisionComment: string | null;
   version: number;
+}
+
+export interface ExtensionTaskSummary {
+  id: string;
+  planId: string;
+  item: { number: number; title: string };
+  unit: { id: string; name: string };
+  dueAt: string;
 }
 
 export interface DecisionInput {
@@ -142,6 +151,62 @@ export class ExtensionsService {
       return requestId;
     });
     return this.find(id);
+  }
+
+  /**
+   * Requests across tasks — the supervisors' decision queue (`status=pending`, oldest first) —
+   * each with its task's item and unit. Unit roles see their own unit's only.
+   */
+  async listAll(
+    actor: Actor,
+    filter: {
+      status?: ExtensionStatus;
+      planId?: string;
+      unitId?: string;
+      page: number;
+      pageSize: number;
+    },
+  ): Promise<Page<ExtensionRequestView & { task: ExtensionTaskSummary }>> {
+    const { sql, params } = whereClause([
+      ['t.unit_id = ?', visibleUnit(actor) ?? undefined],
+      ['e.status = ?', filter.status],
+      ['i.plan_id = ?', filter.planId],
+      ['t.unit_id = ?', filter.unitId],
+    ]);
+    const from = `${REQUEST_FROM} JOIN tasks t ON t.id = e.task_id JOIN items i ON i.id = t.item_id
+      JOIN units u ON u.id = t.unit_id ${sql}`;
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total ${from}`,
+      params,
+    );
+    const { limit, offset } = pageWindow(filter);
+    const rows: (RequestRow & {
+      plan_id: string;
+      item_number: number;
+      item_title: string;
+      unit_id: string;
+      unit_name: string;
+      due_at: Date;
+    })[] = await this.db.query(
+      `SELECT ${REQUEST_COLUMNS}, i.plan_id, i.number AS item_number, i.title AS item_title,
+              t.unit_id, u.name AS unit_name, t.due_at
+         ${from} ORDER BY e.created_at, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    return pageOf(
+      rows.map((r) => ({
+        ...this.view(r),
+        task: {
+          id: r.task_id,
+          planId: r.plan_id,
+          item: { number: r.item_number, title: r.item_title },
+          unit: { id: r.unit_id, name: r.unit_name },
+          dueAt: new Date(r.due_at).toISOString(),
+        },
+      })),
+      total,
+      filter,
+    );
   }
 
   async listForTask(

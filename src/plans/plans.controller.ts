@@ -17,8 +17,11 @@ import {
   ApiConsumes,
   ApiOperation,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
@@ -30,7 +33,7 @@ import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { RequirePermission } from '../http/permission.guard.js';
 import { RateLimit } from '../http/rate-limit.guard.js';
 import { PLAN_DOCUMENT_LIMITS } from '../plan-document/index.js';
-import { PlansService, type ImportResult } from './plans.service.js';
+import { type ImportPreview, PlansService, type ImportResult } from './plans.service.js';
 
 export const MAX_PLAN_FILE_BYTES = PLAN_DOCUMENT_LIMITS.maxFileBytes;
 
@@ -51,6 +54,17 @@ export class ReminderPolicyDto {
   sendAt?: string;
 }
 
+export class ImportQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'true = 只解析并返回导入后将创建的内容（板块、条目、责任单位、截止日期、警告），不做任何更改',
+  })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean({ message: '须为 true 或 false' })
+  dryRun?: boolean;
+}
+
 @ApiTags('工作要点')
 @ApiBearerAuth()
 @Controller('plans')
@@ -62,7 +76,7 @@ export class PlansController {
 
   @Post('import')
   @RequirePermission('plan.import')
-  @RateLimit({ name: 'plan.import', max: 30, windowSeconds: 3600 })
+  @RateLimit({ name: 'plan.import', max: 60, windowSeconds: 3600 })
   @ApiOperation({
     summary: '导入工作要点文档（.txt 或 .docx）；同一文档重复导入不做任何更改',
     description:
@@ -81,7 +95,8 @@ export class PlansController {
     @CurrentActor() actor: Actor,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ImportResult> {
+    @Query() query: ImportQueryDto,
+  ): Promise<ImportResult | ImportPreview> {
     if (!file) {
       throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
         { field: 'file', message: '缺少文件' },
@@ -89,6 +104,10 @@ export class PlansController {
     }
     // multer decodes the file name as latin1; browsers send UTF-8.
     const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+    if (query.dryRun) {
+      res.status(200);
+      return this.plans.preview(name, file.buffer);
+    }
     const result = await this.plans.importDocument(name, file.buffer, actor);
     res.status(result.created ? 201 : 200);
     return result;

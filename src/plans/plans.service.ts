@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { endOfBusinessDay } from '../calendar/business-time.js';
+import { businessDateOf, endOfBusinessDay } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
@@ -33,7 +33,7 @@ import {
   type ParsedPlan,
   type ParseWarning,
 } from '../plan-document/index.js';
-import { assignmentsOf, planContentHash, statedDeadline } from './plan-import.js';
+import { planContentHash, planImport } from './plan-import.js';
 import { Item } from './item.entity.js';
 import { Plan } from './plan.entity.js';
 import { Section } from './section.entity.js';
@@ -46,6 +46,39 @@ export interface ImportResult {
   title: string;
   year: number;
   counts: { sections: number; items: number; units: number; tasks: number };
+  warnings: ParseWarning[];
+}
+
+/** The dry run of an import: what it would create, nothing written. */
+export interface ImportPreview {
+  dryRun: true;
+  /** new: would be imported; already-imported: would change nothing; conflict: would answer 409. */
+  status: 'new' | 'already-imported' | 'conflict';
+  existingPlanId: string | null;
+  message: string;
+  plan: {
+    title: string;
+    docNumber: string | null;
+    issuer: string | null;
+    issuedOn: string | null;
+    year: number | null;
+  };
+  sections: {
+    ordinal: number;
+    title: string | null;
+    items: {
+      number: number;
+      title: string;
+      body: string;
+      units: string[];
+      allUnits: boolean;
+      dueDate: string;
+      deadlineHints: { text: string; date: string }[];
+      tasks: number;
+    }[];
+  }[];
+  units: { name: string; known: boolean }[];
+  counts: { sections: number; items: number; tasks: number; units: number; newUnits: number };
   warnings: ParseWarning[];
 }
 
@@ -101,7 +134,7 @@ export class PlansService {
     const hash = planContentHash(parsed);
     const existing = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
     if (existing) return this.alreadyImported(existing);
-    const warnings = [...parsed.warnings, ...this.calendarWarnings(year)];
+    const calendarWarnings = this.calendarWarnings(year);
     const now = this.clock.now();
     const defaultDeadline = this.calendar.lastWorkdayOfYear(year);
     let created:
@@ -124,6 +157,16 @@ export class PlansService {
             );
           }
         }
+        const existingUnits = await m
+          .getRepository(Unit)
+          .find({ order: { createdAt: 'ASC', name: 'ASC' } });
+        const toImport = planImport(
+          parsed,
+          existingUnits.map((u) => u.name),
+          year,
+          defaultDeadline,
+          businessDateOf(now, this.config.businessTz),
+        );
         const plan = await m.getRepository(Plan).save(
           m.getRepository(Plan).create({
             title: parsed.plan.title ?? sourceName.replace(/\.[^.]+$/, ''),
@@ -134,25 +177,23 @@ export class PlansService {
             sourceHash: hash,
             sourceName,
             reminderPolicy: null,
-            warnings,
+            warnings: [...toImport.warnings, ...calendarWarnings],
           }),
         );
-        if (parsed.units.length > 0) {
+        if (toImport.newUnits.length > 0) {
           await m
             .createQueryBuilder()
             .insert()
             .into(Unit)
-            .values(parsed.units.map((name) => ({ name })))
+            .values(toImport.newUnits.map((name) => ({ name })))
             .orIgnore()
             .execute();
         }
-        const units = await m
-          .getRepository(Unit)
-          .find({ order: { createdAt: 'ASC', name: 'ASC' } });
+        const units = await m.getRepository(Unit).find();
         const unitIds = new Map(units.map((u) => [u.name, u.id]));
         const tasks: Partial<Task>[] = [];
         let ordinal = 0;
-        for (const parsedSection of parsed.sections) {
+        for (const parsedSection of toImport.sections) {
           const section = await m.getRepository(Section).save(
             m.getRepository(Section).create({
               planId: plan.id,
@@ -175,15 +216,14 @@ export class PlansService {
             ),
           );
           parsedSection.items.forEach((item, i) => {
-            const dueDate = statedDeadline(item) ?? defaultDeadline;
-            for (const a of assignmentsOf(item, [...unitIds.keys()])) {
+            for (const a of item.assignments) {
               tasks.push({
                 itemId: items[i].id,
                 unitId: unitIds.get(a.unit)!,
                 role: a.role,
                 status: 'assigned',
-                dueDate,
-                dueAt: endOfBusinessDay(dueDate, this.config.businessTz),
+                dueDate: item.dueDate,
+                dueAt: endOfBusinessDay(item.dueDate, this.config.businessTz),
                 remindersPlannedAt: now,
               });
             }
@@ -240,7 +280,73 @@ export class PlansService {
       title: created.plan.title,
       year,
       counts,
-      warnings,
+      warnings: created.plan.warnings,
+    };
+  }
+
+  /**
+   * What importing the document would do, changing nothing: the parse (sections, items with their
+   * units and deadlines, warnings with line numbers), which units are new, how many tasks, and
+   * whether the document is already imported or conflicts with a plan under the same 文号.
+   */
+  async preview(fileName: string, content: Buffer): Promise<ImportPreview> {
+    const parsed = await this.parse(fileName, content);
+    const year = parsed.plan.year;
+    if (year === null) {
+      throw new InvalidInputException('无法确定工作要点的年份：标题、发文日期和文号中都没有年份');
+    }
+    const hash = planContentHash(parsed);
+    const [same, sameNumber, units] = await Promise.all([
+      this.db.getRepository(Plan).findOneBy({ sourceHash: hash }),
+      parsed.plan.docNumber
+        ? this.db.getRepository(Plan).findOneBy({ docNumber: parsed.plan.docNumber })
+        : Promise.resolve(null),
+      this.db.getRepository(Unit).find({ order: { createdAt: 'ASC', name: 'ASC' } }),
+    ]);
+    const toImport = planImport(
+      parsed,
+      units.map((u) => u.name),
+      year,
+      this.calendar.lastWorkdayOfYear(year),
+      businessDateOf(this.clock.now(), this.config.businessTz),
+    );
+    const newUnits = new Set(toImport.newUnits);
+    const status = same ? 'already-imported' : sameNumber ? 'conflict' : 'new';
+    const items = toImport.sections.reduce((n, sec) => n + sec.items.length, 0);
+    return {
+      dryRun: true,
+      status,
+      existingPlanId: (same ?? sameNumber)?.id ?? null,
+      message:
+        status === 'already-imported'
+          ? `该文档已于 ${same!.importedAt.toISOString().slice(0, 10)} 导入过（《${same!.title}》），确认导入不会做任何更改`
+          : status === 'conflict'
+            ? `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber!.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同`
+            : `将导入《${parsed.plan.title ?? fileName}》：${toImport.sections.length} 个板块、${items} 项要点、${toImport.tasks} 项任务（${toImport.units} 个责任单位，其中新增 ${toImport.newUnits.length} 个）`,
+      plan: { ...parsed.plan, title: parsed.plan.title ?? fileName.replace(/\.[^.]+$/, '') },
+      sections: toImport.sections.map((sec) => ({
+        ordinal: sec.ordinal,
+        title: sec.title,
+        items: sec.items.map((i) => ({
+          number: i.number,
+          title: i.title,
+          body: i.body,
+          units: i.units,
+          allUnits: i.allUnits,
+          dueDate: i.dueDate,
+          deadlineHints: i.deadlineHints,
+          tasks: i.assignments.length,
+        })),
+      })),
+      units: parsed.units.map((name) => ({ name, known: !newUnits.has(name) })),
+      counts: {
+        sections: toImport.sections.length,
+        items,
+        tasks: toImport.tasks,
+        units: toImport.units,
+        newUnits: toImport.newUnits.length,
+      },
+      warnings: [...toImport.warnings, ...this.calendarWarnings(year)],
     };
   }
 

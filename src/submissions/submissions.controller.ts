@@ -26,7 +26,16 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
@@ -142,6 +151,49 @@ export class SubmissionPageDto {
 
 const MB = Math.round(MAX_ATTACHMENT_BYTES / 1024 / 1024);
 
+export class SubmissionQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: SUBMISSION_STATUSES, description: 'submitted = 待审核（审核队列）' })
+  @IsOptional()
+  @IsIn(SUBMISSION_STATUSES, { message: `须为 ${SUBMISSION_STATUSES.join('、')} 之一` })
+  status?: (typeof SUBMISSION_STATUSES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: '须为工作要点 id' })
+  planId?: string;
+
+  @ApiPropertyOptional({ description: '责任单位 id' })
+  @IsOptional()
+  @IsUUID('all', { message: '须为责任单位 id' })
+  unitId?: string;
+
+  @ApiPropertyOptional({ enum: ['oldest', 'newest'], default: 'oldest' })
+  @IsOptional()
+  @IsIn(['oldest', 'newest'], { message: '须为 oldest 或 newest' })
+  order?: 'oldest' | 'newest';
+}
+
+class TaskSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() planId!: string;
+  @ApiProperty() item!: { number: number; title: string };
+  @ApiProperty() unit!: { id: string; name: string };
+  @ApiProperty({ enum: ['lead', 'co'] }) role!: string;
+  @ApiProperty({ enum: TASK_STATUSES }) status!: string;
+  @ApiProperty() dueAt!: string;
+}
+
+export class QueuedSubmissionDto extends SubmissionViewDto {
+  @ApiProperty({ type: TaskSummaryDto }) task!: TaskSummaryDto;
+}
+
+export class QueuedSubmissionPageDto {
+  @ApiProperty({ type: [QueuedSubmissionDto] }) items!: QueuedSubmissionDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
 @ApiTags('进展报告')
 @ApiBearerAuth()
 @ApiExtraModels(SubmitReportDto)
@@ -186,6 +238,16 @@ export class SubmissionsController {
     @Req() req: Request & { attachments?: ReceivedAttachment[] },
   ): Promise<SubmissionOutcome> {
     return this.submissions.submit(actor, taskId, body, req.attachments ?? []);
+  }
+
+  @Get('submissions')
+  @ApiOperation({
+    summary:
+      '进展报告列表（跨任务）：status=submitted 即督导室的审核队列，默认最早报送的在前；科室用户只看到本单位的',
+  })
+  @ApiOkResponse({ type: QueuedSubmissionPageDto })
+  listAll(@CurrentActor() actor: Actor, @Query() q: SubmissionQueryDto) {
+    return this.submissions.listAll(actor, q);
   }
 
   @Get('tasks/:id/submissions')

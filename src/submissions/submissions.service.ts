@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Authorizer } from '../auth/authorizer.service.js';
-import type { Actor } from '../auth/permissions.js';
+import { type Actor, visibleUnit } from '../auth/permissions.js';
 import { describeDateTime } from '../calendar/business-time.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
@@ -18,7 +18,8 @@ import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { Task } from '../tasks/task.entity.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { TaskStatus } from '../tasks/task-state.js';
-import type { Page } from '../common/paging.js';
+import { pageOf, pageWindow, type Page } from '../common/paging.js';
+import { whereClause } from '../database/sql-filter.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { attachmentsDir, type ReceivedAttachment } from './attachment-upload.js';
 import {
@@ -58,6 +59,51 @@ export interface SubmissionView {
 /** A report after a change, with the task as it now stands. */
 export interface SubmissionOutcome extends SubmissionView {
   task: { id: string; status: TaskStatus; version: number };
+}
+
+export interface SubmissionFilter {
+  status?: SubmissionStatus;
+  planId?: string;
+  unitId?: string;
+  /** oldest (default: the order reports wait in) or newest first. */
+  order?: 'oldest' | 'newest';
+  page: number;
+  pageSize: number;
+}
+
+/** What a list of reports across tasks shows of each report's task. */
+export interface TaskSummary {
+  id: string;
+  planId: string;
+  item: { number: number; title: string };
+  unit: { id: string; name: string };
+  role: 'lead' | 'co';
+  status: TaskStatus;
+  dueAt: string;
+}
+
+interface TaskSummaryRow {
+  task_id: string;
+  plan_id: string;
+  item_number: number;
+  item_title: string;
+  unit_id: string;
+  unit_name: string;
+  role: 'lead' | 'co';
+  task_status: TaskStatus;
+  due_at: Date;
+}
+
+function taskSummary(r: TaskSummaryRow): TaskSummary {
+  return {
+    id: r.task_id,
+    planId: r.plan_id,
+    item: { number: r.item_number, title: r.item_title },
+    unit: { id: r.unit_id, name: r.unit_name },
+    role: r.role,
+    status: r.task_status,
+    dueAt: new Date(r.due_at).toISOString(),
+  };
 }
 
 export interface SubmitInput {
@@ -225,6 +271,44 @@ export class SubmissionsService {
     }
     this.scheduler.queueSoon(outcome.scheduled);
     return this.outcome(outcome.submissionId);
+  }
+
+  /**
+   * Reports across tasks — the supervisors' approval queue (`status=submitted`, oldest first) —
+   * each with its task's item, unit and deadline. Unit roles see their own unit's only.
+   */
+  async listAll(
+    actor: Actor,
+    filter: SubmissionFilter,
+  ): Promise<Page<SubmissionView & { task: TaskSummary }>> {
+    const ownUnit = visibleUnit(actor);
+    const { sql, params } = whereClause([
+      ['t.unit_id = ?', ownUnit ?? undefined],
+      ['s.status = ?', filter.status],
+      ['i.plan_id = ?', filter.planId],
+      ['t.unit_id = ?', filter.unitId],
+    ]);
+    const from = `${SUBMISSION_FROM} JOIN tasks t ON t.id = s.task_id JOIN items i ON i.id = t.item_id
+      JOIN units u ON u.id = t.unit_id ${sql}`;
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total ${from}`,
+      params,
+    );
+    const { limit, offset } = pageWindow(filter);
+    const rows: (SubmissionRow & TaskSummaryRow)[] = await this.db.query(
+      `SELECT ${SUBMISSION_COLUMNS}, i.plan_id, i.number AS item_number, i.title AS item_title,
+              t.unit_id, u.name AS unit_name, t.role, t.status AS task_status, t.due_at
+         ${from}
+        ORDER BY s.submitted_at ${filter.order === 'newest' ? 'DESC' : 'ASC'}, s.id
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    const views = await this.views(rows);
+    return pageOf(
+      views.map((v, i) => ({ ...v, task: taskSummary(rows[i]) })),
+      total,
+      filter,
+    );
   }
 
   /** Every report on a task, newest first, with attachments and decisions. */

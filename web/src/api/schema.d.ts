@@ -164,6 +164,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/extension-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 延期申请列表（跨任务）：status=pending 即待审批，最早提出的在前；科室用户只看到本单位的 */
+    get: operations['ExtensionsController_listAll'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/extension-requests/{id}/approve': {
     parameters: {
       query?: never;
@@ -451,6 +468,23 @@ export interface paths {
     put?: never;
     /** 预览提醒策略：给定截止日期，列出各次提醒的发送时间（按法定工作日计） */
     post: operations['ReminderPreviewController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 进展报告列表（跨任务）：status=submitted 即督导室的审核队列，默认最早报送的在前；科室用户只看到本单位的 */
+    get: operations['SubmissionsController_listAll'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -886,6 +920,13 @@ export interface components {
       taskId: string;
       version: number;
     };
+    ExtensionTaskSummaryDto: {
+      dueAt: string;
+      id: string;
+      item: Record<string, never>;
+      planId: string;
+      unit: Record<string, never>;
+    };
     ItemProgressDto: {
       /** @description 条目下各任务按状态计数 */
       counts: components['schemas']['TaskCountsDto'];
@@ -1018,6 +1059,55 @@ export interface components {
       fireAt: string;
       /** @example -P7D */
       offset: string;
+    };
+    QueuedExtensionRequestDto: {
+      createdAt: string;
+      /** @description 提出申请时的截止时间 */
+      currentDueAt: string;
+      /** @description 提出申请时的截止日期 */
+      currentDueDate: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      decisionComment: string | null;
+      id: string;
+      proposedDueDate: string;
+      reason: string;
+      requestedBy: components['schemas']['PersonRefDto'];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      task: components['schemas']['ExtensionTaskSummaryDto'];
+      taskId: string;
+      version: number;
+    };
+    QueuedExtensionRequestPageDto: {
+      items: components['schemas']['QueuedExtensionRequestDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    QueuedSubmissionDto: {
+      attachments: components['schemas']['AttachmentViewDto'][];
+      body: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      decisionComment: string | null;
+      id: string;
+      /** @description 第几次报送（退回后重报为新的一次，旧记录保留） */
+      number: number;
+      /** @enum {string} */
+      status: 'submitted' | 'approved' | 'returned';
+      submittedAt: string;
+      submittedBy: components['schemas']['PersonRefDto'];
+      task: components['schemas']['TaskSummaryDto'];
+      taskId: string;
+      /** @description 报告版本号（审核时用于乐观锁） */
+      version: number;
+    };
+    QueuedSubmissionPageDto: {
+      items: components['schemas']['QueuedSubmissionDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
     };
     ReminderPolicyDto: {
       /**
@@ -1163,6 +1253,24 @@ export interface components {
         | 'closed'
         | 'cancelled';
       version: number;
+    };
+    TaskSummaryDto: {
+      dueAt: string;
+      id: string;
+      item: Record<string, never>;
+      planId: string;
+      /** @enum {string} */
+      role: 'lead' | 'co';
+      /** @enum {string} */
+      status:
+        | 'assigned'
+        | 'acknowledged'
+        | 'in_progress'
+        | 'submitted'
+        | 'returned'
+        | 'closed'
+        | 'cancelled';
+      unit: Record<string, never>;
     };
     TaskViewDto: {
       completedAt: string | null;
@@ -1455,6 +1563,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  ExtensionsController_listAll: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        planId?: string;
+        /** @description pending = 待审批 */
+        status?: 'pending' | 'approved' | 'rejected';
+        /** @description 责任单位 id */
+        unitId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueuedExtensionRequestPageDto'];
+        };
       };
     };
   };
@@ -1808,7 +1943,10 @@ export interface operations {
   };
   PlansController_import: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description true = 只解析并返回导入后将创建的内容（板块、条目、责任单位、截止日期、警告），不做任何更改 */
+        dryRun?: boolean;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1849,6 +1987,34 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReminderPreviewResultDto'];
+        };
+      };
+    };
+  };
+  SubmissionsController_listAll: {
+    parameters: {
+      query?: {
+        order?: 'oldest' | 'newest';
+        page?: number;
+        pageSize?: number;
+        planId?: string;
+        /** @description submitted = 待审核（审核队列） */
+        status?: 'submitted' | 'approved' | 'returned';
+        /** @description 责任单位 id */
+        unitId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueuedSubmissionPageDto'];
         };
       };
     };
