@@ -42,6 +42,7 @@ import { OccurrencesRepository } from './reminders/occurrences.repository.js';
 import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-scheduler.service.js';
 import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
 import { AfterCommit } from './common/after-commit.js';
+import { ConnectionGuard } from './database/connection-guard.js';
 import { PermissionGuard } from './http/permission.guard.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { RateLimitsRepository } from './http/rate-limits.repository.js';
@@ -72,6 +73,7 @@ const SERVICES = [
   UsersService,
   JobQueue,
   AfterCommit,
+  ConnectionGuard,
   RateLimitsRepository,
   PermissionGuard,
   RateLimitGuard,

@@ -167,11 +167,11 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 function prefix(env: Env, name: string, fallback: string): string {
   const value = optional(env, name) ?? fallback;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+  if (!/^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/.test(value)) {
     throw new ConfigError(
       name,
-      `“${value}”只能含字母、数字、- 和 _`,
-      `"${value}" may only contain letters, digits, - and _`,
+      `“${value}”只能含字母、数字、- 和 _（Redis Cluster 可写成 {duban}）`,
+      `"${value}" may only contain letters, digits, - and _ (or be a hash tag such as {duban})`,
     );
   }
   return value;

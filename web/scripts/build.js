@@ -49,6 +49,10 @@ function gzipKiB(dir) {
   return { scripts: js.length, kib: Math.round(bytes / 1024) };
 }
 
+// The Nest project description: the server is compiled with the TypeScript project it names.
+const nest = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8'));
+const serverTsconfig = nest.compilerOptions?.tsConfigPath ?? 'tsconfig.build.json';
+
 const STEPS = {
   server: {
     inputs: [
@@ -57,7 +61,8 @@ const STEPS = {
       'migrations',
       'test/bench',
       'tsconfig.json',
-      'tsconfig.build.json',
+      serverTsconfig,
+      'nest-cli.json',
       'package-lock.json',
     ],
     stamp: join(root, 'dist', '.server-build-stamp'),
@@ -66,7 +71,7 @@ const STEPS = {
       run(process.execPath, [
         join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
         '-p',
-        'tsconfig.build.json',
+        serverTsconfig,
       ]),
     done: () => 'server compiled (dist/)',
   },
