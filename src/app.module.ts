@@ -42,6 +42,8 @@ import { OccurrencesRepository } from './reminders/occurrences.repository.js';
 import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-scheduler.service.js';
 import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
 import { AfterCommit } from './common/after-commit.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { ConnectionGuard } from './database/connection-guard.js';
 import { PermissionGuard } from './http/permission.guard.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
@@ -74,6 +76,7 @@ const SERVICES = [
   JobQueue,
   AfterCommit,
   ConnectionGuard,
+  MetricsService,
   RateLimitsRepository,
   PermissionGuard,
   RateLimitGuard,
@@ -117,6 +120,7 @@ export class AppModule {
       controllers: servesHttp
         ? [
             HealthController,
+            MetricsController,
             AuthController,
             UsersController,
             PlansController,

@@ -8,6 +8,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AuditService } from './audit/audit.service.js';
+import { accessLog } from './metrics/access-log.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { ForbiddenError } from './auth/authorizer.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { StorableTextPipe, verifyJsonDepth } from './common/input-guard.js';
@@ -168,6 +170,7 @@ export function configureHttp(app: INestApplication): void {
   express.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth } as { limit: string });
   applyApiPrefix(express);
   const audit = app.get(AuditService);
+  express.use(accessLog(app.get(MetricsService)));
   express.useGlobalFilters(
     new AllExceptionsFilter({
       // A refusal is recorded after the request's transaction (if any) has rolled back.
@@ -215,7 +218,7 @@ export function configureHttp(app: INestApplication): void {
 
 /** Every API route is under /api/v1 (the documentation under /api/docs). */
 export function applyApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json', 'metrics'] });
 }
 
 /** The OpenAPI document of the HTTP API. */

@@ -57,6 +57,8 @@ export interface AppConfig {
     statementTimeoutMs: number;
     idleInTransactionTimeoutMs: number;
   };
+  /** Bearer token required by GET /metrics; null → open (keep /metrics off the public network). */
+  readonly metricsToken: string | null;
   /** Serve the API documentation (Swagger UI at /api/docs); off by default in production. */
   readonly apiDocs: boolean;
   readonly logLevel: LogLevel;
@@ -330,6 +332,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ),
     },
     apiDocs: boolean(env, 'API_DOCS', env.NODE_ENV !== 'production'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
   };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DELIVERY_LEASE_MS, retryDelayMs } from './delivery-rules.js';
 import { MailerService, PermanentDeliveryError } from './mailer.service.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
@@ -26,6 +27,7 @@ export class DeliveryService {
     private readonly repo: OutboxRepository,
     private readonly outbox: OutboxService,
     private readonly mailer: MailerService,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -63,6 +65,11 @@ export class DeliveryService {
       return this.failed(message, error);
     }
     await withRetries(() => this.repo.markSent(message.id, message.attempts, messageId));
+    this.metrics.messages.inc({ kind: message.kind, channel: message.channel, outcome: 'sent' });
+    this.metrics.reminderLag.observe(
+      { source: message.kind, channel: message.channel },
+      Math.max(0, Date.now() - message.scheduledFor.getTime()) / 1000,
+    );
     return 'sent';
   }
 
@@ -85,6 +92,11 @@ export class DeliveryService {
       attempt: message.attempts,
       retryAt: next?.toISOString(),
       error: reason,
+    });
+    this.metrics.messages.inc({
+      kind: message.kind,
+      channel: message.channel,
+      outcome: next ? 'failed' : 'dead',
     });
     if (!next) return 'dead';
     // The next attempt's job; if it is lost, the reconciler finds the row overdue.

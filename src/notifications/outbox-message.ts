@@ -23,4 +23,6 @@ export interface OutboxMessage {
   occurrenceId?: string | null;
   audience: Audience;
   content: MailContent;
+  /** When the message was due (a reminder's planned time); default: now. Lag is measured from it. */
+  scheduledFor?: Date | null;
 }

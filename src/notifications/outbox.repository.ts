@@ -18,6 +18,7 @@ export interface OutboxRow {
   html: string | null;
   /** 'sent' for inbox rows (delivered by being written), 'pending' or 'sending' (claimed) for e-mail. */
   status: 'pending' | 'sending' | 'sent';
+  scheduledFor: Date | null;
 }
 
 /** A row claimed for delivery: everything needed to send it. */
@@ -32,6 +33,8 @@ export interface ClaimedMessage {
   /** The attempt now under way (1 for the first). */
   attempts: number;
   createdAt: Date;
+  /** When it was due: lag is measured from here. */
+  scheduledFor: Date;
 }
 
 export interface Contact {
@@ -96,15 +99,17 @@ export class OutboxRepository {
                                     user_id, recipient, subject, body, html, status, scheduled_for,
                                     sent_at, attempts, lease_until, updated_at)
          SELECT r.dedupe_key, r.kind, r.channel, r.task_id, r.milestone_id, r.occurrence_id,
-                r.user_id, r.recipient, r.subject, r.body, r.html, r.status, now(),
+                r.user_id, r.recipient, r.subject, r.body, r.html, r.status,
+                coalesce(r.scheduled_for, now()),
                 CASE WHEN r.status = 'sent' THEN now() END,
                 CASE WHEN r.status = 'sending' THEN 1 ELSE 0 END,
                 CASE WHEN r.status = 'sending' THEN now() + make_interval(secs => $13 / 1000.0) END,
                 now()
            FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[],
-                       $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+                       $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                       $14::timestamptz[])
                 AS r(dedupe_key, kind, channel, task_id, milestone_id, occurrence_id, user_id,
-                     recipient, subject, body, html, status)
+                     recipient, subject, body, html, status, scheduled_for)
          ON CONFLICT (dedupe_key) DO NOTHING
          RETURNING id, channel`,
         [
@@ -121,6 +126,7 @@ export class OutboxRepository {
           col('html'),
           col('status'),
           leaseMs,
+          batch.map((r) => r.scheduledFor?.toISOString() ?? null),
         ],
       );
       inserted.push(...result);
@@ -142,7 +148,7 @@ export class OutboxRepository {
           AND (status = 'pending'
                OR (status = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= now())
                OR (status = 'sending' AND lease_until < now()))
-        RETURNING id, kind, channel, recipient, subject, body, html, attempts, created_at`,
+        RETURNING id, kind, channel, recipient, subject, body, html, attempts, created_at, scheduled_for`,
       [id, leaseMs],
     );
     const row = rows[0];
@@ -152,7 +158,7 @@ export class OutboxRepository {
   /** A row inserted already claimed by its creator (status 'sending', attempt 1). */
   async claimedByCreator(id: string): Promise<ClaimedMessage | null> {
     const [row]: ClaimedRow[] = await this.db.query(
-      `SELECT id, kind, channel, recipient, subject, body, html, attempts, created_at
+      `SELECT id, kind, channel, recipient, subject, body, html, attempts, created_at, scheduled_for
          FROM notifications WHERE id = $1 AND status = 'sending' AND attempts = 1`,
       [id],
     );
@@ -237,6 +243,7 @@ interface ClaimedRow {
   html: string | null;
   attempts: number;
   created_at: Date;
+  scheduled_for: Date;
 }
 
 function claimed(row: ClaimedRow): ClaimedMessage {
@@ -250,5 +257,6 @@ function claimed(row: ClaimedRow): ClaimedMessage {
     html: row.html,
     attempts: row.attempts,
     createdAt: new Date(row.created_at),
+    scheduledFor: new Date(row.scheduled_for),
   };
 }

@@ -66,6 +66,7 @@ export class OutboxService {
           recipient: c.email,
           subject: mail.subject,
           body: mail.text,
+          scheduledFor: msg.scheduledFor ?? null,
         };
         const who = c.userId ?? c.email;
         if (c.userId) {

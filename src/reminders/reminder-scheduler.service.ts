@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { JobQueue } from '../queue/job-queue.service.js';
 import { OccurrencesRepository, type QueuedOccurrence } from './occurrences.repository.js';
 import {
@@ -45,6 +46,7 @@ export class ReminderScheduler {
     private readonly outbox: OutboxService,
     private readonly delivery: DeliveryService,
     private readonly afterCommit: AfterCommit,
+    private readonly metrics: MetricsService,
     private readonly clock: Clock,
     @Inject(REMINDER_SOURCE_LIST) sources: readonly ReminderSource[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -120,11 +122,26 @@ export class ReminderScheduler {
       }
       if (result.kind === 'skipped') {
         await this.occurrences.settle(m, occurrence.id, 'skipped', result.reason);
+        this.metrics.messages.inc({
+          kind: occurrence.source,
+          channel: 'email',
+          outcome: 'skipped',
+        });
         return { outcome: 'skipped' as const, emailIds: [] };
       }
-      const recorded = await this.outbox.record(m, result.messages, { claim: true });
+      // Lag is measured from when the reminder was due, not from when it was taken.
+      const messages = result.messages.map((msg) => ({
+        ...msg,
+        scheduledFor: msg.scheduledFor ?? occurrence.fireAt,
+      }));
+      const recorded = await this.outbox.record(m, messages, { claim: true });
       if (recorded.recipients === 0) {
         await this.occurrences.settle(m, occurrence.id, 'skipped', SKIP_REASON.noRecipient);
+        this.metrics.messages.inc({
+          kind: occurrence.source,
+          channel: 'email',
+          outcome: 'skipped',
+        });
         return { outcome: 'skipped' as const, emailIds: [] };
       }
       return { outcome: 'sent' as const, emailIds: recorded.emailIds };
@@ -159,6 +176,15 @@ export class ReminderScheduler {
    * the plan. Returns what it did.
    */
   async reconcile(): Promise<{ late: number; queued: number; resumed: number }> {
+    const timer = this.metrics.reconcileDuration.startTimer();
+    try {
+      return await this.reconcilePass();
+    } finally {
+      timer();
+    }
+  }
+
+  private async reconcilePass(): Promise<{ late: number; queued: number; resumed: number }> {
     const late = await this.occurrences.catchUp(MISSED_AFTER_MS, SKIP_REASON.superseded, BATCH);
     if (late.length > 0) {
       // Due already: a job that still exists for one of them is left as it is (same id).
