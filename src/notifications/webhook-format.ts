@@ -65,7 +65,7 @@ export function webhookAccepted(status: number, body: unknown): string | null {
   const errcode = (body as { errcode?: unknown } | null)?.errcode;
   if (errcode !== undefined && errcode !== 0) {
     const errmsg = (body as { errmsg?: unknown }).errmsg;
-    return `errcode ${String(errcode)}${errmsg ? `：${String(errmsg)}` : ''}`;
+    return `errcode ${JSON.stringify(errcode)}${typeof errmsg === 'string' ? `：${errmsg}` : ''}`;
   }
   return null;
 }
