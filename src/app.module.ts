@@ -26,6 +26,12 @@ import { ProgressService } from './milestones/progress.service.js';
 import { MailerService } from './notifications/mailer.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { DeliveryService } from './notifications/delivery.service.js';
+import { WebhookSender } from './notifications/webhook.sender.js';
+import { ChannelsController } from './notifications/channels.controller.js';
+import { PreferencesRepository } from './notifications/preferences.repository.js';
+import { PreferencesService } from './notifications/preferences.service.js';
+import { UnitWebhooksRepository } from './notifications/unit-webhooks.repository.js';
+import { UnitWebhooksService } from './notifications/unit-webhooks.service.js';
 import { InboxRepository } from './notifications/inbox.repository.js';
 import { InboxService } from './notifications/inbox.service.js';
 import { LedgerRepository } from './notifications/ledger.repository.js';
@@ -42,6 +48,14 @@ import { OccurrencesRepository } from './reminders/occurrences.repository.js';
 import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-scheduler.service.js';
 import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
 import { AfterCommit } from './common/after-commit.js';
+import { EscalationSource } from './escalations/escalation.source.js';
+import { EscalationsRepository } from './escalations/escalations.repository.js';
+import { EscalationsController } from './escalations/escalations.controller.js';
+import { EscalationsService } from './escalations/escalations.service.js';
+import { CalendarAdminService } from './calendar/calendar-admin.service.js';
+import { CalendarController } from './calendar/calendar.controller.js';
+import { CalendarRepository } from './calendar/calendar.repository.js';
+import { Transactor } from './database/transactor.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ConnectionGuard } from './database/connection-guard.js';
@@ -74,6 +88,7 @@ const SERVICES = [
   AuthService,
   UsersService,
   JobQueue,
+  Transactor,
   AfterCommit,
   ConnectionGuard,
   MetricsService,
@@ -84,6 +99,11 @@ const SERVICES = [
   OutboxRepository,
   OutboxService,
   DeliveryService,
+  WebhookSender,
+  UnitWebhooksRepository,
+  UnitWebhooksService,
+  PreferencesRepository,
+  PreferencesService,
   InboxRepository,
   InboxService,
   LedgerRepository,
@@ -91,6 +111,11 @@ const SERVICES = [
   OccurrencesRepository,
   TaskDeadlineSource,
   MilestoneDeadlineSource,
+  EscalationsRepository,
+  EscalationSource,
+  EscalationsService,
+  CalendarRepository,
+  CalendarAdminService,
   ReminderScheduler,
   PlansService,
   TasksService,
@@ -128,6 +153,9 @@ export class AppModule {
             UnitsController,
             AuditController,
             NotificationsController,
+            ChannelsController,
+            EscalationsController,
+            CalendarController,
             SubmissionsController,
             ExtensionsController,
             NudgesController,
@@ -153,7 +181,7 @@ export class AppModule {
         {
           provide: REMINDER_SOURCE_LIST,
           useFactory: (...sources: unknown[]) => sources,
-          inject: [TaskDeadlineSource, MilestoneDeadlineSource],
+          inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource],
         },
         ...SERVICES,
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),

@@ -49,6 +49,7 @@ export const ACTIONS = [
   'audit.read',
   'delivery.read',
   'delivery.retry',
+  'calendar.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -112,6 +113,8 @@ const RULES: Record<Action, Rule> = {
   /** The delivery ledger: every message and its delivery state. */
   'delivery.read': roles('admin', 'leader', 'supervisor'),
   'delivery.retry': roles('admin', 'supervisor'),
+  /** Entering an official holiday schedule. */
+  'calendar.manage': roles('admin'),
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -120,6 +120,16 @@ export class WorkingCalendar {
    *   twice only with the same kind.
    */
   constructor(overrides: readonly CalendarOverride[] = []) {
+    this.replaceOverrides(overrides);
+  }
+
+  /**
+   * Replaces the admin overrides (an official schedule entered or corrected): validated first, so
+   * an unusable list leaves the calendar as it was.
+   */
+  replaceOverrides(overrides: readonly CalendarOverride[]): void {
+    const next = new Map<string, CalendarOverride>();
+    const years = new Set<number>();
     overrides.forEach((o, i) => {
       if (!o || !isValidDate(o.date)) {
         throw new CalendarOverrideError(
@@ -133,13 +143,37 @@ export class WorkingCalendar {
           `第 ${i + 1} 条日历调整（${o.date}）的类型“${String(o.kind)}”无效，须为 workday 或 holiday`,
         );
       }
-      const existing = this.overrides.get(o.date);
+      const existing = next.get(o.date);
       if (existing && existing.kind !== o.kind) {
         throw new CalendarOverrideError(i, `日历调整中 ${o.date} 同时被设为工作日和休息日`);
       }
-      this.overrides.set(o.date, { ...o });
-      this.overrideYears.add(parseDate(o.date).year);
+      next.set(o.date, { ...o });
+      years.add(parseDate(o.date).year);
     });
+    this.overrides.clear();
+    this.overrideYears.clear();
+    for (const [date, o] of next) this.overrides.set(date, o);
+    for (const y of years) this.overrideYears.add(y);
+  }
+
+  /** The official days of a year shipped with the package (holidays and make-up workdays). */
+  static builtInYear(year: number): {
+    holidays: { date: string; name: string }[];
+    workdays: { date: string; name: string }[];
+  } {
+    const pick = (table: Record<string, string>) =>
+      Object.entries(table)
+        .filter(([date]) => parseDate(date).year === year)
+        .map(([date, label]) => ({ date, name: label.split(',')[1] ?? label }))
+        .sort((a, b) => (a.date < b.date ? -1 : 1));
+    return PACKAGE_YEARS.has(year)
+      ? { holidays: pick(PACKAGE_DATA.holidays), workdays: pick(PACKAGE_DATA.workdays) }
+      : { holidays: [], workdays: [] };
+  }
+
+  /** Whether the package ships a year's official schedule. */
+  static isBuiltIn(year: number): boolean {
+    return PACKAGE_YEARS.has(year);
   }
 
   /** The admin overrides in effect, sorted by date. */

@@ -3,6 +3,7 @@ import { SupervisionWorkflow1764400000000 } from '../../migrations/1764400000000
 import { ReminderPipeline1764500000000 } from '../../migrations/1764500000000-ReminderPipeline.js';
 import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening.js';
 import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
+import { EscalationsAndChannels1764600000000 } from '../../migrations/1764600000000-EscalationsAndChannels.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ReminderPipeline1764500000000,
   Hardening1764500050000,
   AccountsAndSessions1764500100000,
+  EscalationsAndChannels1764600000000,
 ] as const;

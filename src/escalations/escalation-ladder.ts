@@ -112,7 +112,10 @@ export function parseEscalationLadder(input: unknown): EscalationLadder {
   const sendAtRaw = body.sendAt ?? DEFAULT_ESCALATION_LADDER.sendAt;
   const m = typeof sendAtRaw === 'string' ? /^(\d{1,2}):(\d{2})$/.exec(sendAtRaw.trim()) : null;
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
-    throw fail('sendAt', `“${JSON.stringify(sendAtRaw)}”不是合法的发送时刻，须为 HH:mm，例如 09:00`);
+    throw fail(
+      'sendAt',
+      `“${JSON.stringify(sendAtRaw)}”不是合法的发送时刻，须为 HH:mm，例如 09:00`,
+    );
   }
   return {
     yellow: yellow.normalized,

@@ -5,6 +5,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { DELIVERY_LEASE_MS, retryDelayMs } from './delivery-rules.js';
 import { MailerService, PermanentDeliveryError } from './mailer.service.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
+import { WebhookSender } from './webhook.sender.js';
 import { OutboxService } from './outbox.service.js';
 
 export type DeliveryOutcome = 'sent' | 'retrying' | 'dead' | 'not-due';
@@ -27,6 +28,7 @@ export class DeliveryService {
     private readonly repo: OutboxRepository,
     private readonly outbox: OutboxService,
     private readonly mailer: MailerService,
+    private readonly webhooks: WebhookSender,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -51,16 +53,7 @@ export class DeliveryService {
   private async send(message: ClaimedMessage): Promise<DeliveryOutcome> {
     let messageId: string;
     try {
-      messageId = (
-        await this.mailer.send({
-          id: message.id,
-          createdAt: message.createdAt,
-          to: message.recipient,
-          subject: message.subject,
-          text: message.body,
-          html: message.html ?? '',
-        })
-      ).messageId;
+      messageId = await this.transmit(message);
     } catch (error) {
       return this.failed(message, error);
     }
@@ -71,6 +64,25 @@ export class DeliveryService {
       Math.max(0, Date.now() - message.scheduledFor.getTime()) / 1000,
     );
     return 'sent';
+  }
+
+  /** Hands the message to its channel; returns the id it was accepted under. */
+  private async transmit(message: ClaimedMessage): Promise<string> {
+    if (message.channel === 'webhook') {
+      const target = await withRetries(() => this.repo.webhookTarget(message.id));
+      if (!target) throw new PermanentDeliveryError('群机器人已删除');
+      await this.webhooks.send(target, message.subject, message.body);
+      return `webhook:${message.id}`;
+    }
+    const sent = await this.mailer.send({
+      id: message.id,
+      createdAt: message.createdAt,
+      to: message.recipient,
+      subject: message.subject,
+      text: message.body,
+      html: message.html ?? '',
+    });
+    return sent.messageId;
   }
 
   private async failed(message: ClaimedMessage, error: unknown): Promise<DeliveryOutcome> {

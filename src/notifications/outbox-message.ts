@@ -1,13 +1,25 @@
 import type { MailContent } from './mail-layout.js';
 
-export type Channel = 'email' | 'inbox';
+export type Channel = 'email' | 'inbox' | 'webhook';
+
+/** The channels a person can switch kinds of message off on. */
+export type PersonalChannel = 'email' | 'inbox';
+
+export type UnitRole = 'unit_head' | 'unit_member';
+export type StaffRole = 'admin' | 'leader' | 'supervisor';
 
 /** Who a message is for. */
 export type Audience =
-  /** The unit's head and members (each by e-mail and in the inbox); without any, its contact address. */
-  | { unitId: string }
+  /**
+   * A unit: its people (each by e-mail and in the inbox) — only those with `unitRoles` when given,
+   * falling back to all of them when the unit has nobody in those roles — or, without any
+   * account, its contact address; and the unit's group-robot webhooks unless `webhooks` is false.
+   */
+  | { unitId: string; unitRoles?: readonly UnitRole[]; webhooks?: boolean }
   /** These accounts, each by e-mail and in the inbox. */
-  | { userIds: readonly string[] };
+  | { userIds: readonly string[] }
+  /** Everyone active in these roles, and these accounts. */
+  | { roles: readonly StaffRole[]; userIds?: readonly string[] };
 
 /**
  * One event's message, before it is expanded into one outbox row per recipient and channel. Its
@@ -25,4 +37,6 @@ export interface OutboxMessage {
   content: MailContent;
   /** When the message was due (a reminder's planned time); default: now. Lag is measured from it. */
   scheduledFor?: Date | null;
+  /** A message no one can switch off (a red card): personal preferences do not apply. */
+  mandatory?: boolean;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Channel } from './outbox-message.js';
+import { WEBHOOK_KIND_LABELS, type WebhookKind } from './webhook-format.js';
 
 /** One outbox row to write: one message to one recipient on one channel. */
 export interface OutboxRow {
@@ -16,9 +17,10 @@ export interface OutboxRow {
   subject: string;
   body: string;
   html: string | null;
-  /** 'sent' for inbox rows (delivered by being written), 'pending' or 'sending' (claimed) for e-mail. */
+  /** 'sent' for inbox rows (delivered by being written), 'pending' or 'sending' (claimed) otherwise. */
   status: 'pending' | 'sending' | 'sent';
   scheduledFor: Date | null;
+  webhookId: string | null;
 }
 
 /** A row claimed for delivery: everything needed to send it. */
@@ -40,6 +42,15 @@ export interface ClaimedMessage {
 export interface Contact {
   userId: string | null;
   email: string;
+  /** The account's role; null for a unit's contact address. */
+  role: string | null;
+}
+
+export interface UnitWebhook {
+  id: string;
+  kind: WebhookKind;
+  /** "宣传科 · 企业微信群机器人": how the ledger names the recipient. */
+  label: string;
 }
 
 /** The outbox (`notifications`): messages to people, their delivery state and the inbox. */
@@ -48,37 +59,94 @@ export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Who hears about a unit's work: its active head and members; a unit without any is reached
-   * at its contact address. The one definition of "the unit's contacts".
+   * Who hears about a unit's work: its active head and members (with their role); a unit without
+   * any is reached at its contact address. The one definition of "the unit's contacts".
    */
   async unitContacts(
     m: EntityManager,
     unitIds: readonly string[],
   ): Promise<Map<string, Contact[]>> {
-    const rows: { unit_id: string; user_id: string | null; email: string }[] = await m.query(
-      `SELECT u.id AS unit_id, c.id AS user_id, c.email
-         FROM units u JOIN users c ON c.unit_id = u.id AND c.active
-                                   AND c.role IN ('unit_head', 'unit_member')
-        WHERE u.id = ANY($1::uuid[])
-       UNION ALL
-       SELECT u.id, NULL, u.email FROM units u
-        WHERE u.id = ANY($1::uuid[]) AND u.email IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM users c WHERE c.unit_id = u.id AND c.active
-                            AND c.role IN ('unit_head', 'unit_member'))
-       ORDER BY 1, 3`,
-      [[...new Set(unitIds)]],
-    );
+    const rows: { unit_id: string; user_id: string | null; email: string; role: string | null }[] =
+      await m.query(
+        `SELECT u.id AS unit_id, c.id AS user_id, c.email, c.role
+           FROM units u JOIN users c ON c.unit_id = u.id AND c.active
+                                     AND c.role IN ('unit_head', 'unit_member')
+          WHERE u.id = ANY($1::uuid[])
+         UNION ALL
+         SELECT u.id, NULL, u.email, NULL FROM units u
+          WHERE u.id = ANY($1::uuid[]) AND u.email IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM users c WHERE c.unit_id = u.id AND c.active
+                              AND c.role IN ('unit_head', 'unit_member'))
+         ORDER BY 1, 3`,
+        [[...new Set(unitIds)]],
+      );
     const byUnit = new Map<string, Contact[]>(unitIds.map((id) => [id, []]));
-    for (const r of rows) byUnit.get(r.unit_id)?.push({ userId: r.user_id, email: r.email });
+    for (const r of rows) {
+      byUnit.get(r.unit_id)?.push({ userId: r.user_id, email: r.email, role: r.role });
+    }
     return byUnit;
   }
 
-  async usersById(m: EntityManager, userIds: readonly string[]): Promise<Contact[]> {
-    const rows: { id: string; email: string }[] = await m.query(
-      `SELECT id, email FROM users WHERE id = ANY($1::uuid[]) AND active ORDER BY email`,
+  /** Active accounts: these ids, and everyone in these roles. */
+  async staff(
+    m: EntityManager,
+    userIds: readonly string[],
+    roles: readonly string[],
+  ): Promise<Contact[]> {
+    const rows: { id: string; email: string; role: string }[] = await m.query(
+      `SELECT id, email, role FROM users
+        WHERE active AND (id = ANY($1::uuid[]) OR role = ANY($2::text[])) ORDER BY email`,
+      [[...new Set(userIds)], [...new Set(roles)]],
+    );
+    return rows.map((r) => ({ userId: r.id, email: r.email, role: r.role }));
+  }
+
+  /** The kinds of message people switched off, as "userId|kind|channel". */
+  async mutedFor(m: EntityManager, userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: { user_id: string; kind: string; channel: string }[] = await m.query(
+      `SELECT user_id, kind, channel FROM notification_preferences
+        WHERE user_id = ANY($1::uuid[]) AND NOT enabled`,
       [[...new Set(userIds)]],
     );
-    return rows.map((r) => ({ userId: r.id, email: r.email }));
+    return new Set(rows.map((r) => `${r.user_id}|${r.kind}|${r.channel}`));
+  }
+
+  /** The enabled group-robot webhooks of these units, with a name for the ledger. */
+  async unitWebhooks(
+    m: EntityManager,
+    unitIds: readonly string[],
+  ): Promise<Map<string, UnitWebhook[]>> {
+    const rows: { id: string; unit_id: string; kind: WebhookKind; unit_name: string }[] =
+      await m.query(
+        `SELECT w.id, w.unit_id, w.kind, u.name AS unit_name FROM unit_webhooks w
+           JOIN units u ON u.id = w.unit_id
+          WHERE w.unit_id = ANY($1::uuid[]) AND w.enabled ORDER BY w.created_at, w.id`,
+        [[...new Set(unitIds)]],
+      );
+    const byUnit = new Map<string, UnitWebhook[]>();
+    for (const r of rows) {
+      const list = byUnit.get(r.unit_id) ?? [];
+      list.push({
+        id: r.id,
+        kind: r.kind,
+        label: `${r.unit_name} · ${WEBHOOK_KIND_LABELS[r.kind]}`,
+      });
+      byUnit.set(r.unit_id, list);
+    }
+    return byUnit;
+  }
+
+  /** Where a webhook message goes (its secret address), read when it is sent. */
+  async webhookTarget(
+    id: string,
+  ): Promise<{ kind: WebhookKind; url: string; secret: string | null } | null> {
+    const [row]: { kind: WebhookKind; url: string; secret: string | null }[] = await this.db.query(
+      `SELECT w.kind, w.url, w.secret FROM notifications n JOIN unit_webhooks w ON w.id = n.webhook_id
+        WHERE n.id = $1`,
+      [id],
+    );
+    return row ?? null;
   }
 
   /**
@@ -97,19 +165,19 @@ export class OutboxRepository {
       const result: { id: string; channel: Channel }[] = await m.query(
         `INSERT INTO notifications (dedupe_key, kind, channel, task_id, milestone_id, occurrence_id,
                                     user_id, recipient, subject, body, html, status, scheduled_for,
-                                    sent_at, attempts, lease_until, updated_at)
+                                    sent_at, attempts, lease_until, updated_at, webhook_id)
          SELECT r.dedupe_key, r.kind, r.channel, r.task_id, r.milestone_id, r.occurrence_id,
                 r.user_id, r.recipient, r.subject, r.body, r.html, r.status,
                 coalesce(r.scheduled_for, now()),
                 CASE WHEN r.status = 'sent' THEN now() END,
                 CASE WHEN r.status = 'sending' THEN 1 ELSE 0 END,
                 CASE WHEN r.status = 'sending' THEN now() + make_interval(secs => $13 / 1000.0) END,
-                now()
+                now(), r.webhook_id
            FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[],
                        $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                       $14::timestamptz[])
+                       $14::timestamptz[], $15::uuid[])
                 AS r(dedupe_key, kind, channel, task_id, milestone_id, occurrence_id, user_id,
-                     recipient, subject, body, html, status, scheduled_for)
+                     recipient, subject, body, html, status, scheduled_for, webhook_id)
          ON CONFLICT (dedupe_key) DO NOTHING
          RETURNING id, channel`,
         [
@@ -127,6 +195,7 @@ export class OutboxRepository {
           col('status'),
           leaseMs,
           batch.map((r) => r.scheduledFor?.toISOString() ?? null),
+          col('webhookId'),
         ],
       );
       inserted.push(...result);

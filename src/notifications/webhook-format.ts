@@ -3,7 +3,6 @@
  * (DingTalk). Pure: no Nest, no network.
  */
 import { createHmac } from 'node:crypto';
-import { type MailContent, renderMarkdown } from './mail-layout.js';
 
 export const WEBHOOK_KINDS = ['wecom', 'dingtalk'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
@@ -34,14 +33,15 @@ export function dingtalkSign(secret: string, timestamp: number): string {
   return createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
 }
 
+/** The request that posts a message (its subject and markdown, see renderMarkdown) to a robot. */
 export function webhookRequest(
   kind: WebhookKind,
   url: string,
   secret: string | null,
-  content: MailContent,
+  subject: string,
+  markdown: string,
   now: number,
 ): WebhookRequest {
-  const markdown = renderMarkdown(content);
   if (kind === 'wecom') {
     return { url, body: { msgtype: 'markdown', markdown: { content: clip(markdown, 4096) } } };
   }
@@ -54,7 +54,7 @@ export function webhookRequest(
     url: signed.toString(),
     body: {
       msgtype: 'markdown',
-      markdown: { title: content.subject.slice(0, 64), text: clip(markdown, 20_000) },
+      markdown: { title: subject.slice(0, 64), text: clip(markdown, 20_000) },
     },
   };
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type FiringOccurrence,
+  type PlannedOccurrence,
   type ReminderSourceName,
   SKIP_REASON,
   type SubjectPlan,
@@ -92,6 +93,34 @@ export class OccurrencesRepository {
     return scheduled;
   }
 
+  /** Adds occurrences to a subject's plan without touching the rest (in the caller's transaction). */
+  async add(
+    m: EntityManager,
+    source: ReminderSourceName,
+    fired: FiringOccurrence,
+    occurrences: readonly PlannedOccurrence[],
+  ): Promise<QueuedOccurrence[]> {
+    if (occurrences.length === 0) return [];
+    const rows: { id: string; fire_at: Date }[] = await m.query(
+      `INSERT INTO reminder_occurrences (source, subject_id, task_id, milestone_id, occurrence_key,
+                                         fire_at, status, detail)
+       SELECT $1, $2, $3, $4, o.key, o.fire_at, 'scheduled', o.detail
+         FROM unnest($5::text[], $6::timestamptz[], $7::jsonb[]) AS o(key, fire_at, detail)
+       ON CONFLICT (source, subject_id, occurrence_key) DO NOTHING
+       RETURNING id, fire_at`,
+      [
+        source,
+        fired.subjectId,
+        fired.taskId,
+        fired.milestoneId,
+        occurrences.map((o) => o.key),
+        occurrences.map((o) => o.fireAt.toISOString()),
+        occurrences.map((o) => JSON.stringify(o.detail)),
+      ],
+    );
+    return rows.map((r) => ({ id: r.id, fireAt: new Date(r.fire_at) }));
+  }
+
   /** Cancels everything still scheduled for these subjects (in the caller's transaction). */
   async cancel(
     m: EntityManager,
@@ -103,6 +132,15 @@ export class OccurrencesRepository {
       `UPDATE reminder_occurrences SET status = 'cancelled', reason = $3, updated_at = now()
         WHERE source = $1 AND subject_id = ANY($2::uuid[]) AND status = 'scheduled'`,
       [source, subjectIds, reason],
+    );
+  }
+
+  /** Locks the task an occurrence belongs to (if any), as a change of that task would. */
+  async lockTaskOf(m: EntityManager, occurrenceId: string): Promise<void> {
+    await m.query(
+      `SELECT t.id FROM reminder_occurrences o JOIN tasks t ON t.id = o.task_id
+        WHERE o.id = $1 FOR NO KEY UPDATE OF t`,
+      [occurrenceId],
     );
   }
 
@@ -196,8 +234,12 @@ export class OccurrencesRepository {
     return count;
   }
 
-  async isEmpty(): Promise<boolean> {
-    const [row]: unknown[] = await this.db.query(`SELECT 1 FROM reminder_occurrences LIMIT 1`);
+  /** True when a source has no occurrence at all. */
+  async isEmpty(source: ReminderSourceName): Promise<boolean> {
+    const [row]: unknown[] = await this.db.query(
+      `SELECT 1 FROM reminder_occurrences WHERE source = $1 LIMIT 1`,
+      [source],
+    );
     return row === undefined;
   }
 }

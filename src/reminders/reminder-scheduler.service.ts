@@ -106,46 +106,45 @@ export class ReminderScheduler {
 
   /**
    * Fires one occurrence: takes it (once), lets its source decide the messages, writes them to the
-   * outbox — e-mail already claimed — and commits; then sends them.
+   * outbox — already claimed for delivery — and commits; then sends them. The occurrence's task is
+   * locked first, in the order every change of a task takes its locks: a report submitted at the
+   * same moment either comes first (and the reminder is cancelled) or waits for it.
    */
   async fire(occurrenceId: string): Promise<FireOutcome> {
     const now = this.clock.now();
+    const nothing = { emailIds: [] as string[], next: [] as QueuedOccurrence[] };
     const decided = await this.db.transaction(async (m) => {
+      await this.occurrences.lockTaskOf(m, occurrenceId);
       const occurrence = await this.occurrences.take(m, occurrenceId);
-      if (!occurrence) return { outcome: 'not-scheduled' as const, emailIds: [] };
+      if (!occurrence) return { outcome: 'not-scheduled' as const, ...nothing };
       const source = this.sources.get(occurrence.source);
       if (!source) throw new Error(`no reminder source "${occurrence.source}"`);
       const result = await source.fire(m, occurrence, now);
       if (result.kind === 'stale') {
         await this.occurrences.settle(m, occurrence.id, 'cancelled', result.reason);
-        return { outcome: 'stale' as const, emailIds: [] };
+        return { outcome: 'stale' as const, ...nothing };
       }
-      if (result.kind === 'skipped') {
-        await this.occurrences.settle(m, occurrence.id, 'skipped', result.reason);
+      const skip = async (reason: string) => {
+        await this.occurrences.settle(m, occurrence.id, 'skipped', reason);
         this.metrics.messages.inc({
           kind: occurrence.source,
           channel: 'email',
           outcome: 'skipped',
         });
-        return { outcome: 'skipped' as const, emailIds: [] };
-      }
+        return { outcome: 'skipped' as const, ...nothing };
+      };
+      if (result.kind === 'skipped') return skip(result.reason);
       // Lag is measured from when the reminder was due, not from when it was taken.
       const messages = result.messages.map((msg) => ({
         ...msg,
         scheduledFor: msg.scheduledFor ?? occurrence.fireAt,
       }));
       const recorded = await this.outbox.record(m, messages, { claim: true });
-      if (recorded.recipients === 0) {
-        await this.occurrences.settle(m, occurrence.id, 'skipped', SKIP_REASON.noRecipient);
-        this.metrics.messages.inc({
-          kind: occurrence.source,
-          channel: 'email',
-          outcome: 'skipped',
-        });
-        return { outcome: 'skipped' as const, emailIds: [] };
-      }
-      return { outcome: 'sent' as const, emailIds: recorded.emailIds };
+      const next = await this.occurrences.add(m, occurrence.source, occurrence, result.next ?? []);
+      if (recorded.recipients === 0) return { ...(await skip(SKIP_REASON.noRecipient)), next };
+      return { outcome: 'sent' as const, emailIds: recorded.deliveryIds, next };
     });
+    this.queueSoon(decided.next);
     let deliveries: string[] = [];
     try {
       if (decided.emailIds.length > 0)
@@ -219,11 +218,15 @@ export class ReminderScheduler {
     this.logger.warn({ message: 'queue data lost; re-queuing from Postgres', occurrences: count });
   }
 
-  /** Plans the subjects of sources that have none stored (a database from before occurrences). */
+  /**
+   * Plans the subjects of every source that has nothing stored yet (a database from before the
+   * source existed). Once a source has any occurrence, its plans are kept by the changes that
+   * decide them.
+   */
   async backfillIfEmpty(): Promise<number> {
-    if (!(await this.occurrences.isEmpty())) return 0;
     let planned = 0;
     for (const source of this.sources.values()) {
+      if (!(await this.occurrences.isEmpty(source.name))) continue;
       const scheduled = await this.db.transaction(async (m) => {
         const plans = await source.backfill(m, this.clock.now());
         planned += plans.length;

@@ -7,7 +7,7 @@ import type { OutboxMessage } from '../notifications/outbox-message.js';
  * plan, queuing what falls due soon, firing exactly once, catching up after an outage without a
  * storm, delivering — is the scheduler's and the outbox's, the same for every source.
  */
-export const REMINDER_SOURCES = ['task.deadline', 'milestone.deadline'] as const;
+export const REMINDER_SOURCES = ['task.deadline', 'milestone.deadline', 'task.escalation'] as const;
 export type ReminderSourceName = (typeof REMINDER_SOURCES)[number];
 
 /** One reminder planned for a subject. */
@@ -43,8 +43,11 @@ export interface FiringOccurrence {
 }
 
 export type FireResult =
-  /** Messages to write to the outbox in the firing transaction. */
-  | { kind: 'messages'; messages: OutboxMessage[] }
+  /**
+   * Messages to write to the outbox in the firing transaction; `next`: occurrences of the same
+   * subject to add to its plan (a series that plans one step at a time).
+   */
+  | { kind: 'messages'; messages: OutboxMessage[]; next?: PlannedOccurrence[] }
   /** The occurrence no longer applies (the subject changed); it is recorded as cancelled. */
   | { kind: 'stale'; reason: string }
   /** It applies but nothing can be sent (e.g. no recipient); recorded as skipped with the reason. */

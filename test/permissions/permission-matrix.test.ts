@@ -76,6 +76,8 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   // The delivery ledger: overseers read it; admins and supervisors retry a failed message.
   'delivery.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   'delivery.retry': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  // Official holiday schedules: the admin enters them.
+  'calendar.manage': { admin: 'YYY', leader: 'NNN', supervisor: 'NNN', unit_head: 'NNN', unit_member: 'NNN' },
 };
 
 describe('permission rules (pure)', () => {
