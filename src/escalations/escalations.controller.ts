@@ -79,6 +79,6 @@ function isEmpty(body: unknown): boolean {
   return (
     body === null ||
     body === undefined ||
-    (typeof body === 'object' && Object.keys(body as object).length === 0)
+    (typeof body === 'object' && Object.keys(body).length === 0)
   );
 }

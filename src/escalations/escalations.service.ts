@@ -50,7 +50,7 @@ export class EscalationsService {
   }
 
   /** Sets a plan's ladder (null: back to the default) and re-plans its waiting tasks' escalation. */
-  async setPlanLadder(actor: Actor, planId: string, input: unknown | null): Promise<LadderView> {
+  async setPlanLadder(actor: Actor, planId: string, input: unknown): Promise<LadderView> {
     const ladder = input === null ? null : parse(input);
     const scheduled = await this.tx.run(async (m) => {
       const changed = await this.repo.setPlanLadder(m, planId, ladder);
@@ -71,7 +71,7 @@ export class EscalationsService {
   }
 
   /** Sets one item's own ladder (null: the plan's applies). */
-  async setItemLadder(actor: Actor, itemId: string, input: unknown | null): Promise<LadderView> {
+  async setItemLadder(actor: Actor, itemId: string, input: unknown): Promise<LadderView> {
     const ladder = input === null ? null : parse(input);
     const { scheduled, effective } = await this.tx.run(async (m) => {
       const changed = await this.repo.setItemLadder(m, itemId, ladder);
