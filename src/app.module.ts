@@ -15,6 +15,7 @@ import { Clock } from './common/clock.js';
 import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './common/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { Transactor } from './database/transactor.js';
 import { ExtensionsController } from './extensions/extensions.controller.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -48,6 +49,7 @@ import { RateLimitsRepository } from './http/rate-limits.repository.js';
 import { SubmissionsController } from './submissions/submissions.controller.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
+import { TasksRepository } from './tasks/tasks.repository.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
@@ -72,6 +74,7 @@ const SERVICES = [
   UsersService,
   JobQueue,
   AfterCommit,
+  Transactor,
   RateLimitsRepository,
   PermissionGuard,
   RateLimitGuard,
@@ -84,6 +87,7 @@ const SERVICES = [
   LedgerRepository,
   LedgerService,
   OccurrencesRepository,
+  TasksRepository,
   TaskDeadlineSource,
   MilestoneDeadlineSource,
   ReminderScheduler,
