@@ -16,6 +16,7 @@ import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './com
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { Transactor } from './database/transactor.js';
+import { ExtensionRequestsRepository } from './extensions/extension-requests.repository.js';
 import { ExtensionsController } from './extensions/extensions.controller.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -47,6 +48,7 @@ import { PermissionGuard } from './http/permission.guard.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { RateLimitsRepository } from './http/rate-limits.repository.js';
 import { SubmissionsController } from './submissions/submissions.controller.js';
+import { SubmissionsRepository } from './submissions/submissions.repository.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { TasksRepository } from './tasks/tasks.repository.js';
@@ -94,7 +96,9 @@ const SERVICES = [
   PlansService,
   TasksService,
   UnitsService,
+  SubmissionsRepository,
   SubmissionsService,
+  ExtensionRequestsRepository,
   ExtensionsService,
   NudgesService,
   MilestonesService,
