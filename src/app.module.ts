@@ -22,6 +22,7 @@ import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
 import { MilestoneDeadlineSource } from './milestones/milestone-deadline.source.js';
 import { MilestonesController } from './milestones/milestones.controller.js';
+import { MilestonesRepository } from './milestones/milestones.repository.js';
 import { MilestonesService } from './milestones/milestones.service.js';
 import { ProgressController } from './milestones/progress.controller.js';
 import { ProgressService } from './milestones/progress.service.js';
@@ -35,6 +36,7 @@ import { LedgerService } from './notifications/ledger.service.js';
 import { OutboxRepository } from './notifications/outbox.repository.js';
 import { OutboxService } from './notifications/outbox.service.js';
 import { NudgesController } from './nudges/nudges.controller.js';
+import { NudgesRepository } from './nudges/nudges.repository.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansService } from './plans/plans.service.js';
@@ -90,6 +92,7 @@ const SERVICES = [
   LedgerService,
   OccurrencesRepository,
   TasksRepository,
+  MilestonesRepository,
   TaskDeadlineSource,
   MilestoneDeadlineSource,
   ReminderScheduler,
@@ -100,6 +103,7 @@ const SERVICES = [
   SubmissionsService,
   ExtensionRequestsRepository,
   ExtensionsService,
+  NudgesRepository,
   NudgesService,
   MilestonesService,
   ProgressService,
