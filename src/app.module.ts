@@ -24,8 +24,9 @@ import { MilestoneDeadlineSource } from './milestones/milestone-deadline.source.
 import { MilestonesController } from './milestones/milestones.controller.js';
 import { MilestonesRepository } from './milestones/milestones.repository.js';
 import { MilestonesService } from './milestones/milestones.service.js';
-import { ProgressController } from './milestones/progress.controller.js';
-import { ProgressService } from './milestones/progress.service.js';
+import { ProgressController } from './plans/progress.controller.js';
+import { ProgressRepository } from './plans/progress.repository.js';
+import { ProgressService } from './plans/progress.service.js';
 import { MailerService } from './notifications/mailer.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { DeliveryService } from './notifications/delivery.service.js';
@@ -106,6 +107,7 @@ const SERVICES = [
   NudgesRepository,
   NudgesService,
   MilestonesService,
+  ProgressRepository,
   ProgressService,
 ];
 

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { NotFoundError } from '../common/errors.js';
+import { type PlanProgress, planProgress } from './progress.js';
+import { type PlanRef, ProgressRepository } from './progress.repository.js';
+
+export interface PlanProgressView extends PlanProgress {
+  plan: PlanRef;
+  /** The instant the rollup was derived for (overdue depends on it). */
+  asOf: string;
+}
+
+/** Reads a plan's sections, items and tasks and rolls their status up (nothing is stored). */
+@Injectable()
+export class ProgressService {
+  constructor(
+    private readonly repo: ProgressRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async ofPlan(planId: string): Promise<PlanProgressView> {
+    const outline = await this.repo.outline(planId, null);
+    if (!outline) throw new NotFoundError(`工作要点 ${planId} 不存在`);
+    const now = this.clock.now();
+    return {
+      plan: outline.plan,
+      asOf: now.toISOString(),
+      ...planProgress(outline.sections, now),
+    };
+  }
+}
