@@ -113,6 +113,6 @@ export class ProgressController {
     @Param('id', new EntityIdPipe('工作要点')) id: string,
   ): Promise<PlanProgressView> {
     this.authorizer.require(actor, 'plan.read');
-    return this.progress.ofPlan(id);
+    return this.progress.ofPlan(actor, id);
   }
 }

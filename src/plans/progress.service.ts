@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type Actor, visibleUnit } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/errors.js';
 import { type PlanProgress, planProgress } from './progress.js';
@@ -10,7 +11,10 @@ export interface PlanProgressView extends PlanProgress {
   asOf: string;
 }
 
-/** Reads a plan's sections, items and tasks and rolls their status up (nothing is stored). */
+/**
+ * Reads a plan's sections, items and tasks and rolls their status up (nothing is stored). Unit
+ * roles see the plan's sections and items with their own unit's tasks only.
+ */
 @Injectable()
 export class ProgressService {
   constructor(
@@ -18,8 +22,8 @@ export class ProgressService {
     private readonly clock: Clock,
   ) {}
 
-  async ofPlan(planId: string): Promise<PlanProgressView> {
-    const outline = await this.repo.outline(planId, null);
+  async ofPlan(actor: Actor, planId: string): Promise<PlanProgressView> {
+    const outline = await this.repo.outline(planId, visibleUnit(actor));
     if (!outline) throw new NotFoundError(`工作要点 ${planId} 不存在`);
     const now = this.clock.now();
     return {
