@@ -15,14 +15,18 @@ import { Clock } from './common/clock.js';
 import { APP_CONFIG, PROCESS_ROLE, QUEUE_BACKEND, type ProcessRole } from './common/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { Transactor } from './database/transactor.js';
+import { ExtensionRequestsRepository } from './extensions/extension-requests.repository.js';
 import { ExtensionsController } from './extensions/extensions.controller.js';
 import { ExtensionsService } from './extensions/extensions.service.js';
 import { HealthController } from './health/health.controller.js';
 import { MilestoneDeadlineSource } from './milestones/milestone-deadline.source.js';
 import { MilestonesController } from './milestones/milestones.controller.js';
+import { MilestonesRepository } from './milestones/milestones.repository.js';
 import { MilestonesService } from './milestones/milestones.service.js';
-import { ProgressController } from './milestones/progress.controller.js';
-import { ProgressService } from './milestones/progress.service.js';
+import { ProgressController } from './plans/progress.controller.js';
+import { ProgressRepository } from './plans/progress.repository.js';
+import { ProgressService } from './plans/progress.service.js';
 import { MailerService } from './notifications/mailer.service.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { DeliveryService } from './notifications/delivery.service.js';
@@ -39,6 +43,7 @@ import { LedgerService } from './notifications/ledger.service.js';
 import { OutboxRepository } from './notifications/outbox.repository.js';
 import { OutboxService } from './notifications/outbox.service.js';
 import { NudgesController } from './nudges/nudges.controller.js';
+import { NudgesRepository } from './nudges/nudges.repository.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansService } from './plans/plans.service.js';
@@ -55,7 +60,6 @@ import { EscalationsService } from './escalations/escalations.service.js';
 import { CalendarAdminService } from './calendar/calendar-admin.service.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { CalendarRepository } from './calendar/calendar.repository.js';
-import { Transactor } from './database/transactor.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ConnectionGuard } from './database/connection-guard.js';
@@ -63,8 +67,10 @@ import { PermissionGuard } from './http/permission.guard.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { RateLimitsRepository } from './http/rate-limits.repository.js';
 import { SubmissionsController } from './submissions/submissions.controller.js';
+import { SubmissionsRepository } from './submissions/submissions.repository.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
+import { TasksRepository } from './tasks/tasks.repository.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
@@ -109,6 +115,8 @@ const SERVICES = [
   LedgerRepository,
   LedgerService,
   OccurrencesRepository,
+  TasksRepository,
+  MilestonesRepository,
   TaskDeadlineSource,
   MilestoneDeadlineSource,
   EscalationsRepository,
@@ -120,10 +128,14 @@ const SERVICES = [
   PlansService,
   TasksService,
   UnitsService,
+  SubmissionsRepository,
   SubmissionsService,
+  ExtensionRequestsRepository,
   ExtensionsService,
+  NudgesRepository,
   NudgesService,
   MilestonesService,
+  ProgressRepository,
   ProgressService,
 ];
 

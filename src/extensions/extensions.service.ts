@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { type Actor, visibleUnit } from '../auth/permissions.js';
@@ -11,10 +9,11 @@ import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
-import { Task } from '../tasks/task.entity.js';
-import { pageOf, pageWindow, type Page } from '../common/paging.js';
-import { whereClause } from '../database/sql-filter.js';
-import { TasksService } from '../tasks/tasks.service.js';
+import type { Task } from '../tasks/task.entity.js';
+import type { Page } from '../common/paging.js';
+import { type EntityManager, Transactor } from '../database/transactor.js';
+import { TasksRepository } from '../tasks/tasks.repository.js';
+import { TasksService, type TaskSummary, taskSummary } from '../tasks/tasks.service.js';
 import {
   checkDecision,
   checkProposedDate,
@@ -25,6 +24,10 @@ import {
   type ExtensionStatus,
   type Refusal,
 } from './extension-rules.js';
+import {
+  type ExtensionRequest,
+  ExtensionRequestsRepository,
+} from './extension-requests.repository.js';
 
 export interface ExtensionRequestView {
   id: string;
@@ -43,43 +46,13 @@ export interface ExtensionRequestView {
   version: number;
 }
 
-export interface ExtensionTaskSummary {
-  id: string;
-  planId: string;
-  item: { number: number; title: string };
-  unit: { id: string; name: string };
-  dueAt: string;
-}
+export type ExtensionTaskSummary = Omit<TaskSummary, 'role' | 'status'>;
 
 export interface DecisionInput {
   comment?: string;
   /** Optimistic lock: the request version the caller last saw. */
   version?: number;
 }
-
-interface RequestRow {
-  id: string;
-  task_id: string;
-  status: ExtensionStatus;
-  reason: string;
-  current_due_at: Date;
-  proposed_due_date: string;
-  requested_by: string;
-  requested_by_name: string;
-  created_at: Date;
-  decided_by: string | null;
-  decided_by_name: string | null;
-  decided_at: Date | null;
-  decision_comment: string | null;
-  version: number;
-}
-
-const REQUEST_COLUMNS = `e.id, e.task_id, e.status, e.reason, e.current_due_at,
-  to_char(e.proposed_due_date, 'YYYY-MM-DD') AS proposed_due_date, e.requested_by,
-  ru.name AS requested_by_name, e.created_at, e.decided_by, du.name AS decided_by_name,
-  e.decided_at, e.decision_comment, e.version`;
-const REQUEST_FROM = `FROM extension_requests e JOIN users ru ON ru.id = e.requested_by
-  LEFT JOIN users du ON du.id = e.decided_by`;
 
 const ONE_PENDING_MESSAGE = '已有待审批的延期申请，请等待督导室审批后再提出';
 
@@ -91,7 +64,9 @@ const ONE_PENDING_MESSAGE = '已有待审批的延期申请，请等待督导室
 @Injectable()
 export class ExtensionsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: ExtensionRequestsRepository,
+    private readonly taskRows: TasksRepository,
     private readonly tasks: TasksService,
     private readonly audit: AuditService,
     private readonly authorizer: Authorizer,
@@ -108,32 +83,24 @@ export class ExtensionsService {
   ): Promise<ExtensionRequestView> {
     refuse(checkProposedDate(input.proposedDueDate));
     const tz = this.config.businessTz;
-    const id = await this.db.transaction(async (m) => {
+    const id = await this.tx.run(async (m) => {
       // The task row lock serialises requests for one task; the partial unique index backs it up.
       const task = await this.tasks.lockForChange(m, actor, taskId, 'extension.request');
       const now = this.clock.now();
       refuse(checkRequest(task, input.proposedDueDate, now, tz));
-      const pending: { id: string }[] = await m.query(
-        `SELECT id FROM extension_requests WHERE task_id = $1 AND status = 'pending'`,
-        [taskId],
-      );
-      if (pending.length > 0) {
-        throw new ConflictError(ONE_PENDING_MESSAGE, { pendingRequestId: pending[0].id });
+      const pendingRequestId = await this.repo.pendingOf(m, taskId);
+      if (pendingRequestId !== null) {
+        throw new ConflictError(ONE_PENDING_MESSAGE, { pendingRequestId });
       }
-      let rows: { id: string }[];
-      try {
-        rows = await m.query(
-          `INSERT INTO extension_requests (task_id, requested_by, reason, current_due_at, proposed_due_date, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [taskId, actor.userId, input.reason, task.dueAt, input.proposedDueDate, now],
-        );
-      } catch (error) {
-        if ((error as { constraint?: string }).constraint === 'extension_requests_one_pending') {
-          throw new ConflictError(ONE_PENDING_MESSAGE);
-        }
-        throw error;
-      }
-      const requestId = rows[0].id;
+      const requestId = await this.repo.insert(m, {
+        taskId,
+        requestedBy: actor.userId,
+        reason: input.reason,
+        currentDueAt: task.dueAt,
+        proposedDueDate: input.proposedDueDate,
+        createdAt: now,
+      });
+      if (requestId === null) throw new ConflictError(ONE_PENDING_MESSAGE);
       await this.audit.record(m, {
         actor,
         action: 'extension.request',
@@ -167,46 +134,15 @@ export class ExtensionsService {
       pageSize: number;
     },
   ): Promise<Page<ExtensionRequestView & { task: ExtensionTaskSummary }>> {
-    const { sql, params } = whereClause([
-      ['t.unit_id = ?', visibleUnit(actor) ?? undefined],
-      ['e.status = ?', filter.status],
-      ['i.plan_id = ?', filter.planId],
-      ['t.unit_id = ?', filter.unitId],
-    ]);
-    const from = `${REQUEST_FROM} JOIN tasks t ON t.id = e.task_id JOIN items i ON i.id = t.item_id
-      JOIN units u ON u.id = t.unit_id ${sql}`;
-    const [{ total }]: { total: number }[] = await this.db.query(
-      `SELECT count(*)::int AS total ${from}`,
-      params,
-    );
-    const { limit, offset } = pageWindow(filter);
-    const rows: (RequestRow & {
-      plan_id: string;
-      item_number: number;
-      item_title: string;
-      unit_id: string;
-      unit_name: string;
-      due_at: Date;
-    })[] = await this.db.query(
-      `SELECT ${REQUEST_COLUMNS}, i.plan_id, i.number AS item_number, i.title AS item_title,
-              t.unit_id, u.name AS unit_name, t.due_at
-         ${from} ORDER BY e.created_at, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset],
-    );
-    return pageOf(
-      rows.map((r) => ({
-        ...this.view(r),
-        task: {
-          id: r.task_id,
-          planId: r.plan_id,
-          item: { number: r.item_number, title: r.item_title },
-          unit: { id: r.unit_id, name: r.unit_name },
-          dueAt: new Date(r.due_at).toISOString(),
-        },
-      })),
-      total,
-      filter,
-    );
+    const found = await this.repo.page({ ...filter, visibleUnit: visibleUnit(actor) }, filter);
+    return {
+      ...found,
+      items: found.items.map(({ record, task }) => {
+        // The requests' queue shows neither the task's role nor its status.
+        const { role: _role, status: _status, ...summary } = taskSummary(task);
+        return { ...this.view(record), task: summary };
+      }),
+    };
   }
 
   async listForTask(
@@ -216,16 +152,8 @@ export class ExtensionsService {
     pageSize: number,
   ): Promise<Page<ExtensionRequestView>> {
     await this.tasks.requireAccess(actor, taskId, 'extension.read');
-    const [{ total }]: { total: number }[] = await this.db.query(
-      `SELECT count(*)::int AS total FROM extension_requests WHERE task_id = $1`,
-      [taskId],
-    );
-    const rows: RequestRow[] = await this.db.query(
-      `SELECT ${REQUEST_COLUMNS} ${REQUEST_FROM} WHERE e.task_id = $1
-        ORDER BY e.created_at DESC, e.id LIMIT $2 OFFSET $3`,
-      [taskId, pageSize, (page - 1) * pageSize],
-    );
-    return { items: rows.map((r) => this.view(r)), total, page, pageSize };
+    const found = await this.repo.pageOfTask(taskId, { page, pageSize });
+    return { ...found, items: found.items.map((r) => this.view(r)) };
   }
 
   /**
@@ -245,20 +173,14 @@ export class ExtensionsService {
         { field: 'comment', message: '驳回时必填' },
       ]);
     }
-    const [located]: { task_id: string }[] = await this.db.query(
-      `SELECT task_id FROM extension_requests WHERE id = $1`,
-      [requestId],
-    );
-    if (!located) throw new NotFoundError(`延期申请 ${requestId} 不存在`);
+    const taskId = await this.repo.taskOf(requestId);
+    if (taskId === null) throw new NotFoundError(`延期申请 ${requestId} 不存在`);
     const tz = this.config.businessTz;
 
-    const outcome = await this.db.transaction(async (m) => {
+    const outcome = await this.tx.run(async (m) => {
       // Lock order: the task, then the request (as when a request is made).
-      const task = await this.tasks.lockForChange(m, actor, located.task_id, 'extension.decide');
-      const [row]: RequestRow[] = await m.query(
-        `SELECT ${REQUEST_COLUMNS} ${REQUEST_FROM} WHERE e.id = $1 FOR UPDATE OF e`,
-        [requestId],
-      );
+      const task = await this.tasks.lockForChange(m, actor, taskId, 'extension.decide');
+      const row = await this.repo.lock(m, requestId);
       if (!row) throw new NotFoundError(`延期申请 ${requestId} 不存在`);
       if (input.version !== undefined && input.version !== row.version) {
         throw new ConflictError(`延期申请已被他人处理（当前版本 ${row.version}），请刷新后重试`, {
@@ -269,7 +191,7 @@ export class ExtensionsService {
       const now = this.clock.now();
       refuse(
         checkDecision(
-          { status: row.status, proposedDueDate: row.proposed_due_date },
+          { status: row.status, proposedDueDate: row.proposedDueDate },
           decision,
           task,
           now,
@@ -277,26 +199,27 @@ export class ExtensionsService {
         ),
       );
       const status: ExtensionStatus = decision === 'approve' ? 'approved' : 'rejected';
-      await m.query(
-        `UPDATE extension_requests SET status = $2, decided_by = $3, decided_at = $4,
-                decision_comment = $5, version = version + 1 WHERE id = $1`,
-        [requestId, status, actor.userId, now, comment],
-      );
+      await this.repo.decide(m, requestId, {
+        status,
+        decidedBy: actor.userId,
+        decidedAt: now,
+        comment,
+      });
       await this.audit.record(m, {
         actor,
         action: `extension.${decision}`,
         entityType: 'extension_request',
         entityId: requestId,
         before: { status: row.status },
-        after: { status, comment, taskId: task.id, proposedDueDate: row.proposed_due_date },
+        after: { status, comment, taskId: task.id, proposedDueDate: row.proposedDueDate },
       });
 
       const before = { status: task.status, dueAt: task.dueAt, dueDate: task.dueDate };
       if (decision === 'approve') {
-        task.dueDate = row.proposed_due_date;
-        task.dueAt = endOfBusinessDay(row.proposed_due_date, tz);
+        task.dueDate = row.proposedDueDate;
+        task.dueAt = endOfBusinessDay(row.proposedDueDate, tz);
         task.remindersPlannedAt = now;
-        await m.getRepository(Task).save(task);
+        await this.taskRows.save(m, task);
         await this.audit.record(m, {
           actor,
           action: 'task.extend',
@@ -323,7 +246,7 @@ export class ExtensionsService {
   private async notifyUnit(
     m: EntityManager,
     task: Task,
-    row: RequestRow,
+    row: ExtensionRequest,
     decision: ExtensionDecision,
     comment: string | null,
     actor: Actor,
@@ -339,7 +262,7 @@ export class ExtensionsService {
         content: decisionMailContent({
           decision,
           ...info,
-          proposedDueDate: row.proposed_due_date,
+          proposedDueDate: row.proposedDueDate,
           deadline: describeDeadline(task.dueAt, this.config.businessTz),
           comment,
           decidedBy: actor.name,
@@ -351,29 +274,25 @@ export class ExtensionsService {
   }
 
   private async find(id: string): Promise<ExtensionRequestView> {
-    const [row]: RequestRow[] = await this.db.query(
-      `SELECT ${REQUEST_COLUMNS} ${REQUEST_FROM} WHERE e.id = $1`,
-      [id],
-    );
-    if (!row) throw new NotFoundError(`延期申请 ${id} 不存在`);
-    return this.view(row);
+    const request = await this.repo.find(id);
+    if (!request) throw new NotFoundError(`延期申请 ${id} 不存在`);
+    return this.view(request);
   }
 
-  private view(r: RequestRow): ExtensionRequestView {
-    const currentDueAt = new Date(r.current_due_at);
+  private view(r: ExtensionRequest): ExtensionRequestView {
     return {
       id: r.id,
-      taskId: r.task_id,
+      taskId: r.taskId,
       status: r.status,
       reason: r.reason,
-      currentDueAt: currentDueAt.toISOString(),
-      currentDueDate: businessDateOf(currentDueAt, this.config.businessTz),
-      proposedDueDate: r.proposed_due_date,
-      requestedBy: { id: r.requested_by, name: r.requested_by_name },
-      createdAt: new Date(r.created_at).toISOString(),
-      decidedBy: r.decided_by ? { id: r.decided_by, name: r.decided_by_name ?? '' } : null,
-      decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
-      decisionComment: r.decision_comment,
+      currentDueAt: r.currentDueAt.toISOString(),
+      currentDueDate: businessDateOf(r.currentDueAt, this.config.businessTz),
+      proposedDueDate: r.proposedDueDate,
+      requestedBy: r.requestedBy,
+      createdAt: r.createdAt.toISOString(),
+      decidedBy: r.decidedBy,
+      decidedAt: r.decidedAt ? r.decidedAt.toISOString() : null,
+      decisionComment: r.decisionComment,
       version: r.version,
     };
   }

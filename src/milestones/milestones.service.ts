@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Action, Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { type EntityManager, Transactor } from '../database/transactor.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { Task } from '../tasks/task.entity.js';
 import { isOpen, STATUS_LABELS } from '../tasks/task-state.js';
@@ -15,6 +14,7 @@ import { TasksService } from '../tasks/tasks.service.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { MilestoneDeadlineSource } from './milestone-deadline.source.js';
 import { type Checked, checkTitle, resolveMilestoneDate } from './milestone-rules.js';
+import { type Milestone, MilestonesRepository } from './milestones.repository.js';
 
 export interface MilestoneView {
   id: string;
@@ -42,20 +42,6 @@ export interface MilestoneChange {
   done?: boolean;
 }
 
-interface MilestoneRow {
-  id: string;
-  task_id: string;
-  title: string;
-  due_date: string;
-  due_at: Date;
-  reminders_planned_at: Date;
-  done_at: Date | null;
-  created_at: Date;
-}
-
-const COLUMNS = `id, task_id, title, to_char(due_date, 'YYYY-MM-DD') AS due_date, due_at,
-  reminders_planned_at, done_at, created_at`;
-
 function valid<T>(checked: Checked<T>): T {
   if (checked.ok) return checked.value;
   throw new InvalidInputException(checked.refusal.message, [checked.refusal]);
@@ -68,7 +54,8 @@ function valid<T>(checked: Checked<T>): T {
 @Injectable()
 export class MilestonesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: MilestonesRepository,
     private readonly tasks: TasksService,
     private readonly scheduler: ReminderScheduler,
     private readonly deadlines: MilestoneDeadlineSource,
@@ -84,21 +71,13 @@ export class MilestonesService {
     pageSize: number,
   ): Promise<Page<MilestoneView>> {
     await this.tasks.requireAccess(actor, taskId, 'milestone.read');
-    const [{ total }]: { total: number }[] = await this.db.query(
-      `SELECT count(*)::int AS total FROM milestones WHERE task_id = $1`,
-      [taskId],
-    );
-    const rows: MilestoneRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM milestones WHERE task_id = $1
-        ORDER BY due_at, created_at, id LIMIT $2 OFFSET $3`,
-      [taskId, pageSize, (page - 1) * pageSize],
-    );
-    return { items: rows.map((r) => this.view(r)), total, page, pageSize };
+    const found = await this.repo.pageOfTask(taskId, { page, pageSize });
+    return { ...found, items: found.items.map((r) => this.view(r)) };
   }
 
   async create(actor: Actor, taskId: string, input: NewMilestone): Promise<MilestoneView> {
     const title = valid(checkTitle(input.title));
-    const outcome = await this.db.transaction(async (m) => {
+    const outcome = await this.tx.run(async (m) => {
       const task = await this.tasks.lockForChange(m, actor, taskId, 'milestone.manage');
       this.requireOpen(task, '添加节点');
       const now = this.clock.now();
@@ -110,11 +89,13 @@ export class MilestonesService {
           this.config.businessTz,
         ),
       );
-      const [row]: MilestoneRow[] = await m.query(
-        `INSERT INTO milestones (task_id, title, due_date, due_at, reminders_planned_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING ${COLUMNS}`,
-        [taskId, title, date.dueDate, date.dueAt, now],
-      );
+      const row = await this.repo.insert(m, {
+        taskId,
+        title,
+        dueDate: date.dueDate,
+        dueAt: date.dueAt,
+        createdAt: now,
+      });
       await this.audit.record(m, {
         actor,
         action: 'milestone.create',
@@ -131,21 +112,18 @@ export class MilestonesService {
   async update(actor: Actor, id: string, change: MilestoneChange): Promise<MilestoneView> {
     const title = change.title !== undefined ? valid(checkTitle(change.title)) : undefined;
     const redates = change.dueDate !== undefined || change.dueAt !== undefined;
-    const outcome = await this.db.transaction(async (m) => {
-      const [ref]: { task_id: string }[] = await m.query(
-        `SELECT task_id FROM milestones WHERE id = $1`,
-        [id],
-      );
-      if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
+    const outcome = await this.tx.run(async (m) => {
+      const taskId = await this.repo.taskOf(m, id);
+      if (taskId === null) throw new NotFoundError(`节点 ${id} 不存在`);
       // Editing the milestone needs 'milestone.manage'; marking it done or open, 'milestone.complete'.
       const edits = title !== undefined || redates;
       const actions: Action[] = [];
       if (edits) actions.push('milestone.manage');
       if (change.done !== undefined || !edits) actions.push('milestone.complete');
-      const task = await this.tasks.lockForChange(m, actor, ref.task_id, actions);
+      const task = await this.tasks.lockForChange(m, actor, taskId, actions);
       const before = await this.lockMilestone(m, id);
       const now = this.clock.now();
-      const after: MilestoneRow = { ...before };
+      const after: Milestone = { ...before };
       if (title !== undefined) after.title = title;
       if (redates) {
         this.requireOpen(task, '修改节点日期');
@@ -157,34 +135,29 @@ export class MilestonesService {
             this.config.businessTz,
           ),
         );
-        if (date.dueAt.getTime() !== new Date(before.due_at).getTime()) {
-          after.due_at = date.dueAt;
-          after.reminders_planned_at = now;
+        if (date.dueAt.getTime() !== before.dueAt.getTime()) {
+          after.dueAt = date.dueAt;
+          after.remindersPlannedAt = now;
         }
-        after.due_date = date.dueDate;
+        after.dueDate = date.dueDate;
       }
-      if (change.done === true && before.done_at === null) after.done_at = now;
-      if (change.done === false && before.done_at !== null) {
-        after.done_at = null;
+      if (change.done === true && before.doneAt === null) after.doneAt = now;
+      if (change.done === false && before.doneAt !== null) {
+        after.doneAt = null;
         // Reminders that fell due while the milestone was done are not sent late.
-        after.reminders_planned_at = now;
+        after.remindersPlannedAt = now;
       }
+      const doneChanged = (after.doneAt === null) !== (before.doneAt === null);
       const changed =
         after.title !== before.title ||
-        after.due_date !== before.due_date ||
-        new Date(after.due_at).getTime() !== new Date(before.due_at).getTime() ||
-        (after.done_at === null) !== (before.done_at === null);
+        after.dueDate !== before.dueDate ||
+        after.dueAt.getTime() !== before.dueAt.getTime() ||
+        doneChanged;
       if (!changed) return { after: before, scheduled: [] };
-      // TypeORM answers an UPDATE with [rows, affected count].
-      const [[saved]]: [MilestoneRow[], number] = await m.query(
-        `UPDATE milestones SET title = $2, due_date = $3, due_at = $4, reminders_planned_at = $5,
-                done_at = $6 WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, after.title, after.due_date, after.due_at, after.reminders_planned_at, after.done_at],
-      );
-      const doneChanged = (after.done_at === null) !== (before.done_at === null);
+      const saved = await this.repo.update(m, id, after);
       const action =
         doneChanged && !edits
-          ? after.done_at
+          ? after.doneAt
             ? 'milestone.complete'
             : 'milestone.reopen'
           : 'milestone.update';
@@ -196,8 +169,7 @@ export class MilestonesService {
         before: this.snapshot(before),
         after: this.snapshot(saved),
       });
-      const remindersChanged =
-        doneChanged || new Date(saved.due_at).getTime() !== new Date(before.due_at).getTime();
+      const remindersChanged = doneChanged || saved.dueAt.getTime() !== before.dueAt.getTime();
       return {
         after: saved,
         scheduled: remindersChanged ? await this.replanReminders(m, saved, task) : [],
@@ -209,16 +181,13 @@ export class MilestonesService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     // The milestone's reminder occurrences go with it (ON DELETE CASCADE).
-    await this.db.transaction(async (m) => {
-      const [ref]: { task_id: string }[] = await m.query(
-        `SELECT task_id FROM milestones WHERE id = $1`,
-        [id],
-      );
-      if (!ref) throw new NotFoundError(`节点 ${id} 不存在`);
+    await this.tx.run(async (m) => {
+      const taskId = await this.repo.taskOf(m, id);
+      if (taskId === null) throw new NotFoundError(`节点 ${id} 不存在`);
       // Deleting is the supervision office's call (the same rule as setting task deadlines).
-      await this.tasks.lockForChange(m, actor, ref.task_id, 'task.assign');
+      await this.tasks.lockForChange(m, actor, taskId, 'task.assign');
       const before = await this.lockMilestone(m, id);
-      await m.query(`DELETE FROM milestones WHERE id = $1`, [id]);
+      await this.repo.delete(m, id);
       await this.audit.record(m, {
         actor,
         action: 'milestone.delete',
@@ -229,11 +198,8 @@ export class MilestonesService {
     });
   }
 
-  private async lockMilestone(m: EntityManager, id: string): Promise<MilestoneRow> {
-    const [row]: MilestoneRow[] = await m.query(
-      `SELECT ${COLUMNS} FROM milestones WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
+  private async lockMilestone(m: EntityManager, id: string): Promise<Milestone> {
+    const row = await this.repo.lock(m, id);
     if (!row) throw new NotFoundError(`节点 ${id} 不存在`);
     return row;
   }
@@ -248,16 +214,16 @@ export class MilestonesService {
   /** In the change's transaction: the milestone's reminders follow its date and state. */
   private async replanReminders(
     m: EntityManager,
-    row: MilestoneRow,
+    row: Milestone,
     task: Task,
   ): Promise<QueuedOccurrence[]> {
     const plan = this.deadlines.plan(
       {
         id: row.id,
         taskId: task.id,
-        dueAt: new Date(row.due_at),
-        done: row.done_at !== null,
-        remindersPlannedAt: new Date(row.reminders_planned_at),
+        dueAt: row.dueAt,
+        done: row.doneAt !== null,
+        remindersPlannedAt: row.remindersPlannedAt,
       },
       task,
       await this.tasks.policyOf(m, task.itemId),
@@ -265,28 +231,27 @@ export class MilestonesService {
     return this.scheduler.replan(m, 'milestone.deadline', [plan]);
   }
 
-  private snapshot(row: MilestoneRow) {
+  private snapshot(row: Milestone) {
     return {
-      taskId: row.task_id,
+      taskId: row.taskId,
       title: row.title,
-      dueDate: row.due_date,
-      dueAt: new Date(row.due_at).toISOString(),
-      doneAt: row.done_at ? new Date(row.done_at).toISOString() : null,
+      dueDate: row.dueDate,
+      dueAt: row.dueAt.toISOString(),
+      doneAt: row.doneAt ? row.doneAt.toISOString() : null,
     };
   }
 
-  private view(row: MilestoneRow): MilestoneView {
-    const dueAt = new Date(row.due_at);
+  private view(row: Milestone): MilestoneView {
     return {
       id: row.id,
-      taskId: row.task_id,
+      taskId: row.taskId,
       title: row.title,
-      dueDate: row.due_date,
-      dueAt: dueAt.toISOString(),
-      done: row.done_at !== null,
-      doneAt: row.done_at ? new Date(row.done_at).toISOString() : null,
-      overdue: row.done_at === null && dueAt.getTime() < this.clock.now().getTime(),
-      createdAt: new Date(row.created_at).toISOString(),
+      dueDate: row.dueDate,
+      dueAt: row.dueAt.toISOString(),
+      done: row.doneAt !== null,
+      doneAt: row.doneAt ? row.doneAt.toISOString() : null,
+      overdue: row.doneAt === null && row.dueAt.getTime() < this.clock.now().getTime(),
+      createdAt: row.createdAt.toISOString(),
     };
   }
 }

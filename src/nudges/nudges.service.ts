@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, TooManyRequestsError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { Transactor } from '../database/transactor.js';
 import { describeDeadline } from '../calendar/business-time.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { isOpen, isOverdue, STATUS_LABELS } from '../tasks/task-state.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { nudgeMailContent, nudgeWaitMs, waitMessage } from './nudge-rules.js';
+import { NudgesRepository } from './nudges.repository.js';
 
 export interface NudgeResult {
   taskId: string;
@@ -29,7 +29,8 @@ export interface NudgeResult {
 @Injectable()
 export class NudgesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: NudgesRepository,
     private readonly tasks: TasksService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -39,7 +40,7 @@ export class NudgesService {
 
   async nudge(actor: Actor, taskId: string, note: string | null): Promise<NudgeResult> {
     const text = note?.trim() ? note : null;
-    const outcome = await this.db.transaction(async (m) => {
+    const outcome = await this.tx.run(async (m) => {
       // The task row lock serialises nudges of one task, so the rate limit holds under concurrency.
       const task = await this.tasks.lockForChange(m, actor, taskId, 'task.nudge');
       if (!isOpen(task.status)) {
@@ -48,13 +49,7 @@ export class NudgesService {
         });
       }
       const now = this.clock.now();
-      const [last]: { nudged_at: string | null; at: Date }[] = await m.query(
-        `SELECT after->>'nudgedAt' AS nudged_at, at FROM audit_log
-          WHERE entity_type = 'task' AND entity_id = $1 AND action = 'task.nudge'
-          ORDER BY id DESC LIMIT 1`,
-        [taskId],
-      );
-      const lastAt = last ? new Date(last.nudged_at ?? last.at) : null;
+      const lastAt = await this.repo.lastNudgeAt(m, taskId);
       const waitMs = nudgeWaitMs(lastAt, now);
       if (waitMs > 0) throw new TooManyRequestsError(waitMessage(waitMs), Math.ceil(waitMs / 1000));
 

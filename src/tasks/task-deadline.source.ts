@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { describeDeadline } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import type { EntityManager } from '../database/transactor.js';
 import {
   DEFAULT_REMINDER_POLICY,
   parseOffset,
@@ -16,8 +16,9 @@ import type {
   ReminderSource,
   SubjectPlan,
 } from '../reminders/reminder-source.js';
-import { AWAITING_UNIT_SQL, awaitsUnit, type TaskStatus } from './task-state.js';
+import { awaitsUnit, type TaskStatus } from './task-state.js';
 import { reminderMailContent } from './task-reminder-mail.js';
+import { TasksRepository } from './tasks.repository.js';
 
 /** What planning a task's deadline reminders needs to know. */
 export interface PlannableTask {
@@ -33,6 +34,7 @@ export class TaskDeadlineSource implements ReminderSource {
   readonly name = 'task.deadline' as const;
 
   constructor(
+    private readonly tasks: TasksRepository,
     private readonly calendar: WorkingCalendar,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -61,28 +63,11 @@ export class TaskDeadlineSource implements ReminderSource {
   }
 
   async fire(m: EntityManager, occurrence: FiringOccurrence): Promise<FireResult> {
-    const [task]: {
-      status: TaskStatus;
-      role: 'lead' | 'co';
-      due_at: Date;
-      unit_id: string;
-      unit_name: string;
-      item_number: number;
-      item_title: string;
-      plan_title: string;
-    }[] = await m.query(
-      `SELECT t.status, t.role, t.due_at, t.unit_id, u.name AS unit_name, i.number AS item_number,
-              i.title AS item_title, p.title AS plan_title
-         FROM tasks t JOIN units u ON u.id = t.unit_id JOIN items i ON i.id = t.item_id
-         JOIN plans p ON p.id = i.plan_id
-        WHERE t.id = $1`,
-      [occurrence.subjectId],
-    );
-    const dueAt = task ? new Date(task.due_at) : null;
-    if (!task || !dueAt || !awaitsUnit(task.status)) {
+    const task = await this.tasks.find(m, occurrence.subjectId);
+    if (!task || !awaitsUnit(task.status)) {
       return { kind: 'stale', reason: '任务已不需单位办理（已报送、办结或撤销）' };
     }
-    if (dueAt.toISOString() !== occurrence.detail.dueAt) {
+    if (task.dueAt.toISOString() !== occurrence.detail.dueAt) {
       return { kind: 'stale', reason: '截止时间已变更' };
     }
     const offset = parseOffset(String(occurrence.detail.offset));
@@ -94,14 +79,14 @@ export class TaskDeadlineSource implements ReminderSource {
           dedupeKey: `reminder:${occurrence.id}`,
           taskId: occurrence.subjectId,
           occurrenceId: occurrence.id,
-          audience: { unitId: task.unit_id },
+          audience: { unitId: task.unitId },
           content: reminderMailContent({
-            planTitle: task.plan_title,
-            itemNumber: task.item_number,
-            itemTitle: task.item_title,
-            unitName: task.unit_name,
+            planTitle: task.planTitle,
+            itemNumber: task.itemNumber,
+            itemTitle: task.itemTitle,
+            unitName: task.unitName,
             role: task.role,
-            deadline: describeDeadline(dueAt, this.config.businessTz),
+            deadline: describeDeadline(task.dueAt, this.config.businessTz),
             workdaysLeft: offset.kind === 'workdays' ? -offset.workdays : null,
             msLeft: offset.kind === 'exact' ? -offset.milliseconds : null,
             link: {
@@ -115,27 +100,7 @@ export class TaskDeadlineSource implements ReminderSource {
   }
 
   async backfill(m: EntityManager): Promise<SubjectPlan[]> {
-    const rows: {
-      id: string;
-      status: TaskStatus;
-      due_at: Date;
-      reminders_planned_at: Date;
-      reminder_policy: ReminderPolicy | null;
-    }[] = await m.query(
-      `SELECT t.id, t.status, t.due_at, t.reminders_planned_at, p.reminder_policy
-         FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
-        WHERE t.status IN ${AWAITING_UNIT_SQL}`,
-    );
-    return rows.map((r) =>
-      this.plan(
-        {
-          id: r.id,
-          status: r.status,
-          dueAt: new Date(r.due_at),
-          remindersPlannedAt: new Date(r.reminders_planned_at),
-        },
-        r.reminder_policy,
-      ),
-    );
+    const rows = await this.tasks.awaitingUnit(m);
+    return rows.map((r) => this.plan(r.task, r.policy));
   }
 }

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { type Action, type Actor, visibleUnit } from '../auth/permissions.js';
@@ -10,34 +8,31 @@ import { ConflictError, InvalidInputException, NotFoundError } from '../common/e
 import type { Page } from '../common/paging.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { type EntityManager, Transactor } from '../database/transactor.js';
 import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { TaskDeadlineSource } from './task-deadline.source.js';
 import { checkDeadlineInRange } from './deadline-range.js';
-import { Task } from './task.entity.js';
+import type { Task } from './task.entity.js';
 import {
   awaitsUnit,
   IllegalTransitionError,
   isOverdue,
   nextStatus,
-  OPEN_SQL,
   type TaskEvent,
   type TaskStatus,
 } from './task-state.js';
+import {
+  type Paging,
+  type TaskListFilter,
+  type TaskRecord,
+  TasksRepository,
+} from './tasks.repository.js';
 
-export interface TaskFilter {
-  planId?: string;
-  /** Unit id or exact unit name. */
-  unit?: string;
-  /** A lifecycle status, or `open` (not closed/cancelled), or `overdue` (open and past its deadline). */
-  status?: TaskStatus | 'open' | 'overdue';
-  dueBefore?: string;
-  dueAfter?: string;
-  page: number;
-  pageSize: number;
-}
+/** `GET /tasks`: what to list (the caller's visibility is added here) and which page. */
+export type TaskFilter = Omit<TaskListFilter, 'visibleUnit' | 'now'> & Paging;
 
 export interface TaskView {
   id: string;
@@ -51,6 +46,29 @@ export interface TaskView {
   dueAt: string;
   completedAt: string | null;
   version: number;
+}
+
+/** What a list across tasks (reports, requests …) shows of each entry's task. */
+export interface TaskSummary {
+  id: string;
+  planId: string;
+  item: { number: number; title: string };
+  unit: { id: string; name: string };
+  role: 'lead' | 'co';
+  status: TaskStatus;
+  dueAt: string;
+}
+
+export function taskSummary(t: TaskRecord): TaskSummary {
+  return {
+    id: t.id,
+    planId: t.planId,
+    item: { number: t.itemNumber, title: t.itemTitle },
+    unit: { id: t.unitId, name: t.unitName },
+    role: t.role,
+    status: t.status,
+    dueAt: t.dueAt.toISOString(),
+  };
 }
 
 export interface TaskChange {
@@ -73,12 +91,11 @@ const EVENT_ACTIONS: Record<TaskEvent, Action> = {
   reopen: 'task.reopen',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @Injectable()
 export class TasksService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: TasksRepository,
     private readonly scheduler: ReminderScheduler,
     private readonly deadlines: TaskDeadlineSource,
     private readonly milestoneDeadlines: MilestoneDeadlineSource,
@@ -89,44 +106,11 @@ export class TasksService {
   ) {}
 
   async list(actor: Actor, filter: TaskFilter): Promise<Page<TaskView>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    const ownUnit = visibleUnit(actor);
-    if (ownUnit) add('t.unit_id = ?', ownUnit);
-    if (filter.planId) add('i.plan_id = ?', filter.planId);
-    if (filter.unit) {
-      if (UUID.test(filter.unit)) add('t.unit_id = ?', filter.unit);
-      else add('u.name = ?', filter.unit);
-    }
-    if (filter.status === 'overdue') {
-      where.push(`t.status IN ${OPEN_SQL}`);
-      add('t.due_at < ?', this.clock.now());
-    } else if (filter.status === 'open') where.push(`t.status IN ${OPEN_SQL}`);
-    else if (filter.status) add('t.status = ?', filter.status);
-    if (filter.dueBefore) add('t.due_date <= ?', filter.dueBefore);
-    if (filter.dueAfter) add('t.due_date >= ?', filter.dueAfter);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const from = `FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id ${whereSql}`;
-    const [{ total }]: { total: number }[] = await this.db.query(
-      `SELECT count(*)::int AS total ${from}`,
-      params,
+    const found = await this.repo.page(
+      { ...filter, visibleUnit: visibleUnit(actor), now: this.clock.now() },
+      filter,
     );
-    const rows: TaskRow[] = await this.db.query(
-      `SELECT ${TASK_COLUMNS} ${from}
-        ORDER BY t.due_at, i.ordinal, t.role DESC, u.name
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
-    );
-    return {
-      items: rows.map((r) => this.view(r)),
-      total,
-      page: filter.page,
-      pageSize: filter.pageSize,
-    };
+    return { ...found, items: found.items.map((r) => this.view(r)) };
   }
 
   async get(actor: Actor, id: string): Promise<TaskView> {
@@ -140,13 +124,10 @@ export class TasksService {
    * milestones …), judged by the task's unit; 404 for an unknown task.
    */
   async requireAccess(actor: Actor, taskId: string, action: Action): Promise<{ unitId: string }> {
-    const [task]: { unit_id: string }[] = await this.db.query(
-      `SELECT unit_id FROM tasks WHERE id = $1`,
-      [taskId],
-    );
-    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
-    this.authorizer.require(actor, action, { unitId: task.unit_id }, { type: 'task', id: taskId });
-    return { unitId: task.unit_id };
+    const unitId = await this.repo.unitOf(this.tx.manager, taskId);
+    if (unitId === null) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    this.authorizer.require(actor, action, { unitId }, { type: 'task', id: taskId });
+    return { unitId };
   }
 
   /** What messages about a task name: its plan, item and unit. */
@@ -154,23 +135,13 @@ export class TasksService {
     m: EntityManager,
     taskId: string,
   ): Promise<{ planTitle: string; itemNumber: number; itemTitle: string; unitName: string }> {
-    const [row]: {
-      plan_title: string;
-      item_number: number;
-      item_title: string;
-      unit_name: string;
-    }[] = await m.query(
-      `SELECT p.title AS plan_title, i.number AS item_number, i.title AS item_title, u.name AS unit_name
-           FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
-           JOIN units u ON u.id = t.unit_id WHERE t.id = $1`,
-      [taskId],
-    );
-    if (!row) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    const task = await this.repo.find(m, taskId);
+    if (!task) throw new NotFoundError(`任务 ${taskId} 不存在`);
     return {
-      planTitle: row.plan_title,
-      itemNumber: row.item_number,
-      itemTitle: row.item_title,
-      unitName: row.unit_name,
+      planTitle: task.planTitle,
+      itemNumber: task.itemNumber,
+      itemTitle: task.itemTitle,
+      unitName: task.unitName,
     };
   }
 
@@ -180,13 +151,9 @@ export class TasksService {
   }
 
   private async find(id: string): Promise<TaskView> {
-    const [row]: TaskRow[] = await this.db.query(
-      `SELECT ${TASK_COLUMNS} FROM tasks t JOIN items i ON i.id = t.item_id JOIN units u ON u.id = t.unit_id
-        WHERE t.id = $1`,
-      [id],
-    );
-    if (!row) throw new NotFoundError(`任务 ${id} 不存在`);
-    return this.view(row);
+    const task = await this.repo.find(this.tx.manager, id);
+    if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
+    return this.view(task);
   }
 
   /**
@@ -199,11 +166,11 @@ export class TasksService {
     event: TaskEvent,
     version?: number,
   ): Promise<TaskView> {
-    const outcome = await this.db.transaction(async (m) => {
+    const outcome = await this.tx.run(async (m) => {
       const task = await this.lockForChange(m, actor, id, EVENT_ACTIONS[event], version);
       const before = { status: task.status, dueAt: task.dueAt };
       this.applyEvent(task, event);
-      await m.getRepository(Task).save(task);
+      await this.repo.save(m, task);
       await this.audit.record(m, {
         actor,
         action: `task.${event}`,
@@ -230,16 +197,12 @@ export class TasksService {
     actions: Action | readonly Action[],
     version?: number,
   ): Promise<Task> {
-    const [ref]: { unit_id: string }[] = await m.query(`SELECT unit_id FROM tasks WHERE id = $1`, [
-      id,
-    ]);
-    if (!ref) throw new NotFoundError(`任务 ${id} 不存在`);
+    const unitId = await this.repo.unitOf(m, id);
+    if (unitId === null) throw new NotFoundError(`任务 ${id} 不存在`);
     for (const action of typeof actions === 'string' ? [actions] : actions) {
-      this.authorizer.require(actor, action, { unitId: ref.unit_id }, { type: 'task', id });
+      this.authorizer.require(actor, action, { unitId }, { type: 'task', id });
     }
-    const task = await m
-      .getRepository(Task)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const task = await this.repo.lock(m, id);
     if (!task) throw new NotFoundError(`任务 ${id} 不存在`);
     if (version !== undefined && version !== task.version) {
       throw new ConflictError(`任务已被他人修改（当前版本 ${task.version}），请刷新后重试`, {
@@ -292,19 +255,13 @@ export class TasksService {
   }
 
   async planYearOf(m: EntityManager, itemId: string): Promise<number> {
-    const [row]: { year: number }[] = await m.query(
-      `SELECT p.year FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
-      [itemId],
-    );
-    return row.year;
+    const plan = await this.repo.planOfItem(m, itemId);
+    if (!plan) throw new NotFoundError(`条目 ${itemId} 不存在`);
+    return plan.year;
   }
 
   async policyOf(m: EntityManager, itemId: string): Promise<ReminderPolicy | null> {
-    const [row]: { reminder_policy: ReminderPolicy | null }[] = await m.query(
-      `SELECT p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
-      [itemId],
-    );
-    return row?.reminder_policy ?? null;
+    return (await this.repo.planOfItem(m, itemId))?.reminderPolicy ?? null;
   }
 
   /**
@@ -364,7 +321,7 @@ export class TasksService {
       ]);
     }
 
-    const outcome = await this.db.transaction(async (m) => {
+    const outcome = await this.tx.run(async (m) => {
       const task = await this.lockForChange(m, actor, id, actions, change.version);
       const before = { status: task.status, dueAt: task.dueAt, dueDate: task.dueDate };
       if (newDueAt) {
@@ -392,7 +349,7 @@ export class TasksService {
       const changed =
         before.status !== task.status || before.dueAt.getTime() !== task.dueAt.getTime();
       if (changed) {
-        await m.getRepository(Task).save(task);
+        await this.repo.save(m, task);
         await this.audit.record(m, {
           actor,
           action: 'task.update',
@@ -412,40 +369,19 @@ export class TasksService {
     return this.find(id);
   }
 
-  private view(r: TaskRow): TaskView {
-    const dueAt = new Date(r.due_at);
+  private view(r: TaskRecord): TaskView {
     return {
       id: r.id,
-      planId: r.plan_id,
-      item: { id: r.item_id, number: r.item_number, title: r.item_title },
-      unit: { id: r.unit_id, name: r.unit_name },
+      planId: r.planId,
+      item: { id: r.itemId, number: r.itemNumber, title: r.itemTitle },
+      unit: { id: r.unitId, name: r.unitName },
       role: r.role,
       status: r.status,
-      overdue: isOverdue(r.status, dueAt, this.clock.now()),
-      dueDate: r.due_date,
-      dueAt: dueAt.toISOString(),
-      completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+      overdue: isOverdue(r.status, r.dueAt, this.clock.now()),
+      dueDate: r.dueDate,
+      dueAt: r.dueAt.toISOString(),
+      completedAt: r.completedAt ? r.completedAt.toISOString() : null,
       version: r.version,
     };
   }
 }
-
-interface TaskRow {
-  id: string;
-  plan_id: string;
-  item_id: string;
-  item_number: number;
-  item_title: string;
-  unit_id: string;
-  unit_name: string;
-  role: 'lead' | 'co';
-  status: TaskStatus;
-  due_date: string;
-  due_at: Date;
-  completed_at: Date | null;
-  version: number;
-}
-
-const TASK_COLUMNS = `t.id, i.plan_id, t.item_id, i.number AS item_number, i.title AS item_title,
-  t.unit_id, u.name AS unit_name, t.role, t.status, to_char(t.due_date, 'YYYY-MM-DD') AS due_date,
-  t.due_at, t.completed_at, t.version`;

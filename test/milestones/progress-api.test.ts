@@ -7,7 +7,7 @@ import { seedPlan, SEED_FILE } from '../support/seed.js';
 interface TaskView {
   id: string;
   item: { number: number };
-  unit: { name: string };
+  unit: { id: string; name: string };
   role: 'lead' | 'co';
 }
 
@@ -140,6 +140,41 @@ describe('plan progress API', () => {
       .expect(404);
     expect(unknown.body.message).toContain('不存在');
     await request(app.baseUrl).get(`/api/v1/plans/${planId}/progress`).expect(401);
+  });
+
+  it("shows a unit's people only their own unit's tasks; overseers see every unit", async () => {
+    const own = tasks.filter((t) => t.unit.name === '宣传科');
+    const ownUnitId = own[0].unit.id;
+    const otherUnitIds = new Set(tasks.map((t) => t.unit.id).filter((id) => id !== ownUnitId));
+    expect(own.length).toBeGreaterThan(0);
+    expect(otherUnitIds.size).toBeGreaterThan(0);
+
+    for (const role of ['unit_member', 'unit_head'] as const) {
+      const { authorization } = await signIn(app, role, '宣传科');
+      const body = (await as(authorization).get(`/api/v1/plans/${planId}/progress`).expect(200))
+        .body as { totals: { sections: number; items: number; tasks: number } } & {
+        sections: SectionProgress[];
+      };
+      // The plan's outline stays whole; only the tasks are the unit's own.
+      expect(body.totals).toEqual({ sections: 7, items: 36, tasks: own.length });
+      const items = body.sections.flatMap((s) => s.items);
+      for (const item of items) {
+        expect(item.counts.total).toBe(own.filter((t) => t.item.number === item.number).length);
+        if (item.lead) expect(item.lead.unitName).toBe('宣传科');
+      }
+      // Item 1 is led by 宣传科 itself; item 36 is led by 办公室, which the unit does not see.
+      expect(items[0].lead).toMatchObject({ unitName: '宣传科' });
+      expect(items[35].lead).toBeNull();
+      const text = JSON.stringify(body);
+      expect([...otherUnitIds].filter((id) => text.includes(id))).toEqual([]);
+    }
+
+    for (const role of ['leader', 'supervisor', 'admin'] as const) {
+      const { authorization } = await signIn(app, role);
+      const body = (await as(authorization).get(`/api/v1/plans/${planId}/progress`).expect(200))
+        .body as { totals: { tasks: number } };
+      expect(body.totals.tasks).toBe(tasks.length);
+    }
   });
 
   it('documents progress and milestones in the OpenAPI document', async () => {

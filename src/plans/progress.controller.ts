@@ -4,7 +4,7 @@ import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
-import { PROGRESS_STATUSES } from '../plans/progress.js';
+import { PROGRESS_STATUSES } from './progress.js';
 import { TASK_STATUSES } from '../tasks/task-state.js';
 import { type PlanProgressView, ProgressService } from './progress.service.js';
 
@@ -113,6 +113,6 @@ export class ProgressController {
     @Param('id', new EntityIdPipe('工作要点')) id: string,
   ): Promise<PlanProgressView> {
     this.authorizer.require(actor, 'plan.read');
-    return this.progress.ofPlan(id);
+    return this.progress.ofPlan(actor, id);
   }
 }
