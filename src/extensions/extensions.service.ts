@@ -233,13 +233,13 @@ export class ExtensionsService {
           },
         });
       }
-      const emailIds = await this.notifyUnit(m, task, row, decision, comment, actor);
+      const deliveryIds = await this.notifyUnit(m, task, row, decision, comment, actor);
       const scheduled = await this.tasks.replanReminders(m, task, before);
-      return { emailIds, scheduled };
+      return { deliveryIds, scheduled };
     });
 
     this.scheduler.queueSoon(outcome.scheduled);
-    this.outbox.dispatch(outcome.emailIds);
+    this.outbox.dispatch(outcome.deliveryIds);
     return this.find(requestId);
   }
 
@@ -270,7 +270,7 @@ export class ExtensionsService {
         }),
       },
     ]);
-    return recorded.emailIds;
+    return recorded.deliveryIds;
   }
 
   private async find(id: string): Promise<ExtensionRequestView> {

@@ -14,9 +14,7 @@ import {
 } from './outbox.repository.js';
 
 export interface RecordedMessages {
-  /** E-mail rows written (pending, or already claimed when `claim` was asked). */
-  emailIds: string[];
-  /** Every row the delivery job sends (e-mail and webhooks). */
+  /** The rows the delivery job sends (e-mail and webhooks): pending, or claimed with `claim`. */
   deliveryIds: string[];
   /** Recipients reached: people, contact addresses and group robots. */
   recipients: number;
@@ -118,7 +116,6 @@ export class OutboxService {
     });
     const inserted = await this.repo.insert(m, rows, DELIVERY_LEASE_MS);
     return {
-      emailIds: inserted.filter((r) => r.channel === 'email').map((r) => r.id),
       deliveryIds: inserted.filter((r) => r.channel !== 'inbox').map((r) => r.id),
       recipients,
     };

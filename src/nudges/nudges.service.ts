@@ -17,7 +17,7 @@ import { NudgesRepository } from './nudges.repository.js';
 export interface NudgeResult {
   taskId: string;
   nudgeId: string;
-  /** E-mail recipients (the unit's head and members, or its contact address). */
+  /** Recipients reached: the unit's head and members (or its contact address) and its group robots. */
   recipients: number;
   nudgedAt: string;
 }
@@ -55,7 +55,7 @@ export class NudgesService {
 
       const info = await this.tasks.mailContext(m, taskId);
       const nudgeId = randomUUID();
-      const { emailIds } = await this.outbox.record(m, [
+      const { deliveryIds, recipients } = await this.outbox.record(m, [
         {
           kind: 'nudge',
           dedupeKey: `nudge:${nudgeId}`,
@@ -73,7 +73,7 @@ export class NudgesService {
           }),
         },
       ]);
-      if (emailIds.length === 0) {
+      if (recipients === 0) {
         throw new ConflictError(
           `责任单位“${info.unitName}”没有联系人，也未设置联系邮箱，催办无法送达；请先设置联系邮箱`,
           { unitId: task.unitId },
@@ -84,15 +84,15 @@ export class NudgesService {
         action: 'task.nudge',
         entityType: 'task',
         entityId: taskId,
-        after: { nudgeId, note: text, recipients: emailIds.length, nudgedAt: now.toISOString() },
+        after: { nudgeId, note: text, recipients, nudgedAt: now.toISOString() },
       });
-      return { emailIds, nudgeId, now };
+      return { deliveryIds, recipients, nudgeId, now };
     });
-    this.outbox.dispatch(outcome.emailIds);
+    this.outbox.dispatch(outcome.deliveryIds);
     return {
       taskId,
       nudgeId: outcome.nudgeId,
-      recipients: outcome.emailIds.length,
+      recipients: outcome.recipients,
       nudgedAt: outcome.now.toISOString(),
     };
   }

@@ -14,6 +14,8 @@ const STATUS_DESCRIPTION =
 export class TaskCountsDto {
   @ApiProperty() total!: number;
   @ApiProperty({ description: '未办结且已过截止时间的任务数' }) overdue!: number;
+  @ApiProperty({ description: '黄牌督办中的任务数' }) yellow!: number;
+  @ApiProperty({ description: '红牌督办中的任务数' }) red!: number;
   @ApiProperty() assigned!: number;
   @ApiProperty() acknowledged!: number;
   @ApiProperty() in_progress!: number;

@@ -52,6 +52,7 @@ export class ProgressRepository {
       list.push({
         status: t.status,
         dueAt: t.dueAt,
+        escalation: t.escalationLevel,
         role: t.role,
         unitId: t.unitId,
         unitName: t.unitName,

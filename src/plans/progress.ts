@@ -67,6 +67,8 @@ export function taskProgress(status: TaskStatus, dueAt: Date, now: Date): Progre
 export interface ProgressTask {
   status: TaskStatus;
   dueAt: Date;
+  /** 黄牌/红牌 of the task. */
+  escalation: 'none' | 'yellow' | 'red';
   role: 'lead' | 'co';
   unitId: string;
   unitName: string;
@@ -86,7 +88,13 @@ export interface ProgressSectionInput {
   items: readonly ProgressItemInput[];
 }
 
-export type TaskCounts = Record<TaskStatus, number> & { total: number; overdue: number };
+/** Tasks by lifecycle status; `overdue` open and past the deadline; `yellow`/`red` by card. */
+export type TaskCounts = Record<TaskStatus, number> & {
+  total: number;
+  overdue: number;
+  yellow: number;
+  red: number;
+};
 export type ItemCounts = Record<ProgressStatus, number> & { total: number };
 
 export interface LeadProgress {
@@ -134,7 +142,7 @@ export interface PlanProgress {
 }
 
 function emptyTaskCounts(): TaskCounts {
-  const counts = { total: 0, overdue: 0 } as TaskCounts;
+  const counts = { total: 0, overdue: 0, yellow: 0, red: 0 } as TaskCounts;
   for (const s of TASK_STATUSES) counts[s] = 0;
   return counts;
 }
@@ -148,6 +156,8 @@ function emptyItemCounts(): ItemCounts {
 function addTaskCounts(into: TaskCounts, from: TaskCounts): void {
   into.total += from.total;
   into.overdue += from.overdue;
+  into.yellow += from.yellow;
+  into.red += from.red;
   for (const s of TASK_STATUSES) into[s] += from[s];
 }
 
@@ -169,6 +179,7 @@ export function itemProgress(item: ProgressItemInput, now: Date): ItemProgress {
     counts[task.status] += 1;
     counts.total += 1;
     if (part === 'overdue') counts.overdue += 1;
+    if (task.escalation !== 'none') counts[task.escalation] += 1;
   }
   const leads = item.tasks.filter((t) => t.role === 'lead');
   const lead = leads.length === 1 ? leads[0] : null;

@@ -112,7 +112,7 @@ export class ReminderScheduler {
    */
   async fire(occurrenceId: string): Promise<FireOutcome> {
     const now = this.clock.now();
-    const nothing = { emailIds: [] as string[], next: [] as QueuedOccurrence[] };
+    const nothing = { deliveryIds: [] as string[], next: [] as QueuedOccurrence[] };
     const decided = await this.db.transaction(async (m) => {
       await this.occurrences.lockTaskOf(m, occurrenceId);
       const occurrence = await this.occurrences.take(m, occurrenceId);
@@ -142,13 +142,13 @@ export class ReminderScheduler {
       const recorded = await this.outbox.record(m, messages, { claim: true });
       const next = await this.occurrences.add(m, occurrence.source, occurrence, result.next ?? []);
       if (recorded.recipients === 0) return { ...(await skip(SKIP_REASON.noRecipient)), next };
-      return { outcome: 'sent' as const, emailIds: recorded.deliveryIds, next };
+      return { outcome: 'sent' as const, deliveryIds: recorded.deliveryIds, next };
     });
     this.queueSoon(decided.next);
     let deliveries: string[] = [];
     try {
-      if (decided.emailIds.length > 0)
-        deliveries = await this.delivery.deliverClaimed(decided.emailIds);
+      if (decided.deliveryIds.length > 0)
+        deliveries = await this.delivery.deliverClaimed(decided.deliveryIds);
     } catch (error) {
       // Committed and claimed: when the claim's lease runs out, the reconciler sends them.
       this.logger.warn({

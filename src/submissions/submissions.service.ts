@@ -305,14 +305,14 @@ export class SubmissionsService {
         before: { status: before.status },
         after: { status: task.status, submissionId },
       });
-      const emailIds = await this.notifyUnit(m, task, row, decision, comment, actor);
+      const deliveryIds = await this.notifyUnit(m, task, row, decision, comment, actor);
       // Returned: the unit owes a new report, so its reminders resume; approved: they stay off.
       const scheduled = await this.tasks.replanReminders(m, task, before);
-      return { emailIds, scheduled };
+      return { deliveryIds, scheduled };
     });
 
     this.scheduler.queueSoon(outcome.scheduled);
-    this.outbox.dispatch(outcome.emailIds);
+    this.outbox.dispatch(outcome.deliveryIds);
     return this.outcome(submissionId);
   }
 
@@ -375,7 +375,7 @@ export class SubmissionsService {
         }),
       },
     ]);
-    return recorded.emailIds;
+    return recorded.deliveryIds;
   }
 
   private async outcome(submissionId: string): Promise<SubmissionOutcome> {

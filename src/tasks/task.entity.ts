@@ -62,6 +62,13 @@ export class Task {
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
 
+  /** 黄牌/红牌: raised by the escalation ladder, reset when the task stops waiting or is re-dated. */
+  @Column({ name: 'escalation_level', type: 'text', default: 'none' })
+  escalationLevel!: 'none' | 'yellow' | 'red';
+
+  @Column({ name: 'escalated_at', type: 'timestamptz', nullable: true })
+  escalatedAt!: Date | null;
+
   @VersionColumn()
   version!: number;
 

@@ -55,6 +55,14 @@ export class TaskQueryDto {
   @IsCalendarDate()
   dueAfter?: string;
 
+  @ApiPropertyOptional({
+    enum: ['yellow', 'red', 'any', 'none'],
+    description: '督办升级：yellow 黄牌、red 红牌、any 黄牌或红牌、none 未升级',
+  })
+  @IsOptional()
+  @IsIn(['yellow', 'red', 'any', 'none'], { message: '须为 yellow、red、any、none 之一' })
+  escalation?: 'yellow' | 'red' | 'any' | 'none';
+
   @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE })
   @IsOptional()
   @Type(() => Number)
@@ -100,6 +108,12 @@ export class UpdateTaskDto {
   version?: number;
 }
 
+export class EscalationDto {
+  @ApiProperty({ enum: ['none', 'yellow', 'red'], description: '黄牌、红牌或未升级' })
+  level!: string;
+  @ApiProperty({ nullable: true, type: String, description: '升级的时间' }) since!: string | null;
+}
+
 export class TaskViewDto {
   @ApiProperty() id!: string;
   @ApiProperty() planId!: string;
@@ -112,6 +126,7 @@ export class TaskViewDto {
   @ApiProperty() dueAt!: string;
   @ApiProperty({ nullable: true, type: String }) completedAt!: string | null;
   @ApiProperty() version!: number;
+  @ApiProperty({ type: EscalationDto }) escalation!: EscalationDto;
 }
 
 @ApiTags('任务')

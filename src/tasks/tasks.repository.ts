@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { pageOf, pageWindow, type Page } from '../common/paging.js';
 import { whereClause } from '../database/sql-filter.js';
+import type { EscalationLadder } from '../escalations/escalation-ladder.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import type { PlannableTask } from './task-deadline.source.js';
 import { Task } from './task.entity.js';
@@ -25,6 +26,8 @@ export interface TaskRecord {
   dueAt: Date;
   completedAt: Date | null;
   version: number;
+  escalationLevel: 'none' | 'yellow' | 'red';
+  escalatedAt: Date | null;
 }
 
 export interface TaskListFilter {
@@ -37,6 +40,8 @@ export interface TaskListFilter {
   status?: TaskStatus | 'open' | 'overdue';
   dueBefore?: string;
   dueAfter?: string;
+  /** yellow / red: that card; any: either; none: neither. */
+  escalation?: 'yellow' | 'red' | 'any' | 'none';
   /** The instant `overdue` is judged at. */
   now: Date;
 }
@@ -66,7 +71,8 @@ export const TASK_COLUMNS = `t.id AS task_id, i.plan_id AS task_plan_id, p.title
   t.item_id AS task_item_id, i.number AS task_item_number, i.title AS task_item_title,
   t.unit_id AS task_unit_id, u.name AS task_unit_name, t.role AS task_role,
   t.status AS task_status, to_char(t.due_date, 'YYYY-MM-DD') AS task_due_date,
-  t.due_at AS task_due_at, t.completed_at AS task_completed_at, t.version AS task_version`;
+  t.due_at AS task_due_at, t.completed_at AS task_completed_at, t.version AS task_version,
+  t.escalation_level AS task_escalation_level, t.escalated_at AS task_escalated_at`;
 
 /** A row selected with `TASK_COLUMNS`. */
 export interface TaskRow {
@@ -84,6 +90,8 @@ export interface TaskRow {
   task_due_at: Date;
   task_completed_at: Date | null;
   task_version: number;
+  task_escalation_level: 'none' | 'yellow' | 'red';
+  task_escalated_at: Date | null;
 }
 
 export function taskRecord(r: TaskRow): TaskRecord {
@@ -102,6 +110,8 @@ export function taskRecord(r: TaskRow): TaskRecord {
     dueAt: new Date(r.task_due_at),
     completedAt: r.task_completed_at ? new Date(r.task_completed_at) : null,
     version: r.task_version,
+    escalationLevel: r.task_escalation_level,
+    escalatedAt: r.task_escalated_at ? new Date(r.task_escalated_at) : null,
   };
 }
 
@@ -156,6 +166,14 @@ export class TasksRepository {
       ['t.status = ?', open ? undefined : filter.status || undefined],
       ['t.due_date <= ?', filter.dueBefore || undefined],
       ['t.due_date >= ?', filter.dueAfter || undefined],
+      [
+        't.escalation_level = ?',
+        filter.escalation === 'yellow' || filter.escalation === 'red'
+          ? filter.escalation
+          : undefined,
+      ],
+      [`t.escalation_level <> 'none'`, filter.escalation === 'any' ? true : undefined],
+      [`t.escalation_level = 'none'`, filter.escalation === 'none' ? true : undefined],
     ]);
     return readPage(
       this.db.manager,
@@ -195,16 +213,33 @@ export class TasksRepository {
     await m.getRepository(Task).save(task);
   }
 
-  /** The plan an item belongs to: its year and reminder policy. */
+  async resetEscalation(m: EntityManager, id: string): Promise<void> {
+    await m.query(`UPDATE tasks SET escalation_level = 'none', escalated_at = NULL WHERE id = $1`, [
+      id,
+    ]);
+  }
+
+  /** The plan an item belongs to: its year, reminder policy and escalation ladder (the item's own first). */
   async planOfItem(
     m: EntityManager,
     itemId: string,
-  ): Promise<{ year: number; reminderPolicy: ReminderPolicy | null } | null> {
-    const [row]: { year: number; reminder_policy: ReminderPolicy | null }[] = await m.query(
-      `SELECT p.year, p.reminder_policy FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
+  ): Promise<{
+    year: number;
+    reminderPolicy: ReminderPolicy | null;
+    escalationLadder: EscalationLadder | null;
+  } | null> {
+    const [row]: {
+      year: number;
+      reminder_policy: ReminderPolicy | null;
+      ladder: EscalationLadder | null;
+    }[] = await m.query(
+      `SELECT p.year, p.reminder_policy, coalesce(i.escalation_ladder, p.escalation_ladder) AS ladder
+         FROM plans p JOIN items i ON i.plan_id = p.id WHERE i.id = $1`,
       [itemId],
     );
-    return row ? { year: row.year, reminderPolicy: row.reminder_policy } : null;
+    return row
+      ? { year: row.year, reminderPolicy: row.reminder_policy, escalationLadder: row.ladder }
+      : null;
   }
 
   /** Every task that waits for its unit, with its plan's reminder policy. */

@@ -9,6 +9,7 @@ import type { Page } from '../common/paging.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import { type EntityManager, Transactor } from '../database/transactor.js';
+import { EscalationSource } from '../escalations/escalation.source.js';
 import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
@@ -46,6 +47,8 @@ export interface TaskView {
   dueAt: string;
   completedAt: string | null;
   version: number;
+  /** 黄牌/红牌 and since when; level none while the task is not overdue-and-waiting. */
+  escalation: { level: 'none' | 'yellow' | 'red'; since: string | null };
 }
 
 /** What a list across tasks (reports, requests …) shows of each entry's task. */
@@ -99,6 +102,7 @@ export class TasksService {
     private readonly scheduler: ReminderScheduler,
     private readonly deadlines: TaskDeadlineSource,
     private readonly milestoneDeadlines: MilestoneDeadlineSource,
+    private readonly escalations: EscalationSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly authorizer: Authorizer,
@@ -243,13 +247,31 @@ export class TasksService {
     const dueChanged = before.dueAt.getTime() !== task.dueAt.getTime();
     const waitingChanged = awaitsUnit(before.status) !== awaitsUnit(task.status);
     if (!dueChanged && !waitingChanged) return [];
-    const policy = await this.policyOf(m, task.itemId);
-    const scheduled = await this.scheduler.replan(m, 'task.deadline', [
-      this.deadlines.plan(task, policy),
-    ]);
+    const plan = await this.repo.planOfItem(m, task.itemId);
+    const policy = plan?.reminderPolicy ?? null;
+    const scheduled = [
+      ...(await this.scheduler.replan(m, 'task.deadline', [this.deadlines.plan(task, policy)])),
+      ...(await this.scheduler.replan(m, 'task.escalation', [
+        this.escalations.plan(task, plan?.escalationLadder ?? null),
+      ])),
+    ];
     if (waitingChanged) {
       const milestones = await this.milestoneDeadlines.plansOfTasks(m, [task.id], policy);
       scheduled.push(...(await this.scheduler.replan(m, 'milestone.deadline', milestones)));
+    }
+    // A card ends when the task stops waiting for its unit or gets a new deadline.
+    if (task.escalationLevel !== 'none') {
+      await this.audit.record(m, {
+        actor: null,
+        action: 'task.escalation_reset',
+        entityType: 'task',
+        entityId: task.id,
+        before: { level: task.escalationLevel },
+        after: { level: 'none', reason: dueChanged ? '截止时间变更' : '任务不再等待责任单位办理' },
+      });
+      task.escalationLevel = 'none';
+      task.escalatedAt = null;
+      await this.repo.resetEscalation(m, task.id);
     }
     return scheduled;
   }
@@ -382,6 +404,10 @@ export class TasksService {
       dueAt: r.dueAt.toISOString(),
       completedAt: r.completedAt ? r.completedAt.toISOString() : null,
       version: r.version,
+      escalation: {
+        level: r.escalationLevel,
+        since: r.escalatedAt ? r.escalatedAt.toISOString() : null,
+      },
     };
   }
 }

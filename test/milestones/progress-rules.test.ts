@@ -15,12 +15,14 @@ const NOW = new Date('2026-06-15T04:00:00Z');
 const FUTURE = new Date('2026-12-31T15:59:59Z');
 const PAST = new Date('2026-06-01T15:59:59Z');
 
-/** 'in_progress' = on time; 'in_progress!' = past its deadline. */
+/** 'in_progress' = on time; 'in_progress!' = past its deadline; '!y' / '!r' with a yellow or red card. */
 function task(spec: string, role: 'lead' | 'co' = 'co', unit = 'U'): ProgressTask {
-  const late = spec.endsWith('!');
+  const late = spec.includes('!');
+  const card = spec.endsWith('!y') ? 'yellow' : spec.endsWith('!r') ? 'red' : 'none';
   return {
-    status: spec.replace('!', '') as TaskStatus,
+    status: spec.replace(/!.?$/, '') as TaskStatus,
     dueAt: late ? PAST : FUTURE,
+    escalation: card,
     role,
     unitId: `id-${unit}`,
     unitName: unit,
@@ -102,6 +104,8 @@ describe('plan progress rollup (pure)', () => {
     expect(result.counts).toEqual({
       total: 3,
       overdue: 1,
+      yellow: 0,
+      red: 0,
       assigned: 0,
       acknowledged: 0,
       in_progress: 1,
@@ -213,5 +217,35 @@ describe('plan progress rollup (pure)', () => {
     expect(combine([])).toBe('assigned');
     expect(combine(['in_progress', 'assigned'])).toBe('in_progress');
     expect(combine(['overdue', 'closed'])).toBe('overdue');
+  });
+
+  it('counts the yellow and red cards of an item and of its section', () => {
+    const carded = itemProgress(
+      {
+        id: 'i',
+        number: 1,
+        title: 't',
+        tasks: [
+          task('in_progress!y', 'lead', '宣传科'),
+          task('assigned!r', 'co', '组织科'),
+          task('closed'),
+        ],
+      },
+      NOW,
+    );
+    expect(carded.counts).toMatchObject({ total: 3, overdue: 2, yellow: 1, red: 1 });
+    const rolled = sectionProgress(
+      {
+        id: 's',
+        ordinal: 1,
+        title: 'S',
+        items: [
+          { id: 'i', number: 1, title: 't', tasks: [task('returned!r')] },
+          { id: 'j', number: 2, title: 'u', tasks: [task('assigned!y'), task('assigned!r')] },
+        ],
+      },
+      NOW,
+    );
+    expect(rolled.taskCounts).toMatchObject({ total: 3, yellow: 1, red: 2 });
   });
 });
