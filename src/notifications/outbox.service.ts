@@ -5,13 +5,22 @@ import { JobQueue } from '../queue/job-queue.service.js';
 import { DELIVERY_LEASE_MS } from './delivery-rules.js';
 import { renderMail, renderMarkdown } from './mail-layout.js';
 import { isMandatory } from './message-kinds.js';
-import type { OutboxMessage, PersonalChannel } from './outbox-message.js';
+import type { Channel, OutboxMessage, PersonalChannel } from './outbox-message.js';
 import {
   type Contact,
   OutboxRepository,
   type OutboxRow,
   type UnitWebhook,
 } from './outbox.repository.js';
+
+/** One recipient on one channel. */
+export interface Route {
+  channel: Channel;
+  /** The address (e-mail) or the robot's name. */
+  to: string;
+  userId: string | null;
+  webhookId: string | null;
+}
 
 export interface RecordedMessages {
   /** The rows the delivery job sends (e-mail and webhooks): pending, or claimed with `claim`. */
@@ -45,72 +54,29 @@ export class OutboxService {
     messages: readonly OutboxMessage[],
     options: { claim?: boolean } = {},
   ): Promise<RecordedMessages> {
-    const targets = await this.resolve(m, messages);
-    const people = messages.flatMap((_, i) => targets[i].people.flatMap((c) => c.userId ?? []));
-    const muted = await this.repo.mutedFor(m, people);
+    const routes = await this.route(m, messages);
     const rows: OutboxRow[] = [];
     let recipients = 0;
+    const status = options.claim ? ('sending' as const) : ('pending' as const);
     messages.forEach((msg, i) => {
-      const { people: contacts, webhooks } = targets[i];
       const mail = renderMail(msg.content);
-      const base = {
-        kind: msg.kind,
-        taskId: msg.taskId,
-        milestoneId: msg.milestoneId ?? null,
-        occurrenceId: msg.occurrenceId ?? null,
-        subject: mail.subject,
-        scheduledFor: msg.scheduledFor ?? null,
-        webhookId: null,
-      };
-      const wants = (userId: string | null, channel: PersonalChannel) =>
-        msg.mandatory ||
-        isMandatory(msg.kind) ||
-        userId === null ||
-        !muted.has(`${userId}|${msg.kind}|${channel}`);
-      const status = options.claim ? ('sending' as const) : ('pending' as const);
-      for (const c of contacts) {
-        const who = c.userId ?? c.email;
-        let reached = false;
-        if (c.userId && wants(c.userId, 'inbox')) {
-          reached = true;
-          rows.push({
-            ...base,
-            userId: c.userId,
-            recipient: c.email,
-            body: mail.text,
-            dedupeKey: `${msg.dedupeKey}:${who}:inbox`,
-            channel: 'inbox',
-            html: null,
-            status: 'sent',
-          });
-        }
-        if (wants(c.userId, 'email')) {
-          reached = true;
-          rows.push({
-            ...base,
-            userId: c.userId,
-            recipient: c.email,
-            body: mail.text,
-            dedupeKey: `${msg.dedupeKey}:${who}:email`,
-            channel: 'email',
-            html: mail.html,
-            status,
-          });
-        }
-        if (reached) recipients++;
-      }
-      for (const w of webhooks) {
-        recipients++;
+      recipients += new Set(routes[i].map((r) => r.to)).size;
+      for (const route of routes[i]) {
         rows.push({
-          ...base,
-          userId: null,
-          recipient: w.label,
-          body: renderMarkdown(msg.content),
-          dedupeKey: `${msg.dedupeKey}:${w.id}:webhook`,
-          channel: 'webhook',
-          html: null,
-          status,
-          webhookId: w.id,
+          kind: msg.kind,
+          taskId: msg.taskId,
+          milestoneId: msg.milestoneId ?? null,
+          occurrenceId: msg.occurrenceId ?? null,
+          subject: mail.subject,
+          scheduledFor: msg.scheduledFor ?? null,
+          userId: route.userId,
+          webhookId: route.webhookId,
+          recipient: route.to,
+          channel: route.channel,
+          dedupeKey: `${msg.dedupeKey}:${route.userId ?? route.webhookId ?? route.to}:${route.channel}`,
+          body: route.channel === 'webhook' ? renderMarkdown(msg.content) : mail.text,
+          html: route.channel === 'email' ? mail.html : null,
+          status: route.channel === 'inbox' ? 'sent' : status,
         });
       }
     });
@@ -121,10 +87,45 @@ export class OutboxService {
     };
   }
 
+  /**
+   * Where each message goes — one route per recipient and channel — with people's preferences
+   * applied (not to mandatory kinds). The same answer for sending and for the schedule preview.
+   */
+  async route(
+    m: EntityManager,
+    messages: readonly Pick<OutboxMessage, 'kind' | 'audience' | 'mandatory'>[],
+  ): Promise<Route[][]> {
+    const targets = await this.resolve(m, messages);
+    const muted = await this.repo.mutedFor(
+      m,
+      targets.flatMap((t) => t.people.flatMap((c) => c.userId ?? [])),
+    );
+    return messages.map((msg, i) => {
+      const wants = (userId: string | null, channel: PersonalChannel) =>
+        msg.mandatory ||
+        isMandatory(msg.kind) ||
+        userId === null ||
+        !muted.has(`${userId}|${msg.kind}|${channel}`);
+      const routes: Route[] = [];
+      for (const c of targets[i].people) {
+        if (c.userId && wants(c.userId, 'inbox')) {
+          routes.push({ channel: 'inbox', to: c.email, userId: c.userId, webhookId: null });
+        }
+        if (wants(c.userId, 'email')) {
+          routes.push({ channel: 'email', to: c.email, userId: c.userId, webhookId: null });
+        }
+      }
+      for (const w of targets[i].webhooks) {
+        routes.push({ channel: 'webhook', to: w.label, userId: null, webhookId: w.id });
+      }
+      return routes;
+    });
+  }
+
   /** The people and group robots each message reaches. */
   private async resolve(
     m: EntityManager,
-    messages: readonly OutboxMessage[],
+    messages: readonly Pick<OutboxMessage, 'audience'>[],
   ): Promise<{ people: Contact[]; webhooks: UnitWebhook[] }[]> {
     const unitIds: string[] = [];
     const userIds: string[] = [];

@@ -164,6 +164,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/calendar/{year}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 某年的法定节假日与调休安排（内置、管理员录入或未录入） */
+    get: operations['CalendarController_year'];
+    /** 录入某年的法定节假日与调休安排（国务院办公厅通知），立即用于提醒和升级的排期 */
+    put: operations['CalendarController_setYear'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/extension-requests': {
     parameters: {
       query?: never;
@@ -225,6 +243,41 @@ export interface paths {
     /** 数据库与队列的连通状态；任一不可用时返回 503 */
     get: operations['HealthController_health'];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/items/{id}/escalation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** 为单个条目设置升级规则（body 为 null 沿用计划的规则） */
+    put: operations['EscalationsController_setItemLadder'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 我接收哪些消息、通过哪些渠道（红牌督办不能关闭） */
+    get: operations['ChannelsController_myPreferences'];
+    /** 设置我接收哪些消息、通过哪些渠道 */
+    put: operations['ChannelsController_setPreferences'];
     post?: never;
     delete?: never;
     options?: never;
@@ -396,6 +449,24 @@ export interface paths {
     /** 工作要点及其板块、条目 */
     get: operations['PlansController_get'];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/escalation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 计划的升级规则（黄牌、红牌、逾期提醒） */
+    get: operations['EscalationsController_planLadder'];
+    /** 设置计划的升级规则（body 为 null 恢复默认），并重排未完成任务的升级 */
+    put: operations['EscalationsController_setPlanLadder'];
     post?: never;
     delete?: never;
     options?: never;
@@ -752,6 +823,24 @@ export interface paths {
     patch: operations['UnitsController_update'];
     trace?: never;
   };
+  '/api/v1/units/{id}/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 责任单位的群机器人（企业微信、钉钉），地址只显示部分 */
+    get: operations['ChannelsController_webhooksOf'];
+    put?: never;
+    /** 为责任单位添加群机器人：发给该单位的消息也发到群里 */
+    post: operations['ChannelsController_addWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -815,6 +904,41 @@ export interface paths {
     put?: never;
     /** 解除登录限制（管理员）：该账号可立即在任何地址重新登录 */
     post: operations['UsersController_unlock'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** 删除群机器人 */
+    delete: operations['ChannelsController_removeWebhook'];
+    options?: never;
+    head?: never;
+    /** 修改群机器人（地址、密钥、启用） */
+    patch: operations['ChannelsController_updateWebhook'];
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 向群机器人发一条测试消息 */
+    post: operations['ChannelsController_testWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -889,6 +1013,45 @@ export interface components {
       role: 'admin' | 'leader' | 'supervisor' | 'unit_head' | 'unit_member';
       /** @description 所属责任单位（科室负责人、联络员必填） */
       unitId?: string;
+    };
+    CreateWebhookDto: {
+      /**
+       * @description wecom = 企业微信群机器人，dingtalk = 钉钉群机器人
+       * @enum {string}
+       */
+      kind: 'wecom' | 'dingtalk';
+      /** @description 钉钉机器人“加签”的密钥（SEC 开头） */
+      secret?: string;
+      /** @description 机器人的 Webhook 地址（保密，之后只显示部分） */
+      url: string;
+    };
+    EscalationDto: {
+      /**
+       * @description 黄牌、红牌或未升级
+       * @enum {string}
+       */
+      level: 'none' | 'yellow' | 'red';
+      /** @description 升级的时间 */
+      since: string | null;
+    };
+    EscalationLadderDto: {
+      /**
+       * @description 红牌：须晚于黄牌
+       * @example P3D
+       */
+      red: string;
+      /**
+       * @description 黄牌后逾期提醒的间隔；null 为不提醒
+       * @example P2D
+       */
+      repeat: string | null;
+      /** @example 09:00 */
+      sendAt?: string;
+      /**
+       * @description 黄牌：截止后第几个工作日（P1D）或精确时长（PT30S）
+       * @example P1D
+       */
+      yellow: string;
     };
     ExtensionDecisionDto: {
       /** @description 审批意见；驳回时必填 */
@@ -1048,6 +1211,16 @@ export interface components {
       id: string;
       title: string;
       year: number;
+    };
+    PreferenceDto: {
+      /** @enum {string} */
+      channel: 'email' | 'inbox';
+      enabled: boolean;
+      /** @example reminder */
+      kind: string;
+    };
+    PreferencesDto: {
+      preferences: components['schemas']['PreferenceDto'][];
     };
     PreviewReminderDto: {
       /**
@@ -1237,9 +1410,13 @@ export interface components {
       in_progress: number;
       /** @description 未办结且已过截止时间的任务数 */
       overdue: number;
+      /** @description 红牌督办中的任务数 */
+      red: number;
       returned: number;
       submitted: number;
       total: number;
+      /** @description 黄牌督办中的任务数 */
+      yellow: number;
     };
     TaskRefDto: {
       id: string;
@@ -1276,6 +1453,7 @@ export interface components {
       completedAt: string | null;
       dueAt: string;
       dueDate: string;
+      escalation: components['schemas']['EscalationDto'];
       id: string;
       item: Record<string, never>;
       overdue: boolean;
@@ -1353,6 +1531,11 @@ export interface components {
       role?: 'admin' | 'leader' | 'supervisor' | 'unit_head' | 'unit_member';
       /** @description 所属责任单位；null 表示不属于任何单位（科室负责人、联络员必须有单位） */
       unitId?: string | null;
+    };
+    UpdateWebhookDto: {
+      enabled?: boolean;
+      secret?: string | null;
+      url?: string;
     };
     VersionDto: {
       /** @description 乐观锁：调用方看到的版本号；不一致时返回 409 */
@@ -1566,6 +1749,48 @@ export interface operations {
       };
     };
   };
+  CalendarController_year: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        year: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CalendarController_setYear: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        year: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   ExtensionsController_listAll: {
     parameters: {
       query?: {
@@ -1651,6 +1876,67 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  EscalationsController_setItemLadder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EscalationLadderDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_myPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_setPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PreferencesDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -1897,6 +2183,48 @@ export interface operations {
       };
     };
   };
+  EscalationsController_planLadder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  EscalationsController_setPlanLadder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EscalationLadderDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PlansController_setPolicy: {
     parameters: {
       query?: never;
@@ -2097,6 +2425,8 @@ export interface operations {
         dueAfter?: string;
         /** @description 截止日期不晚于（含），YYYY-MM-DD */
         dueBefore?: string;
+        /** @description 督办升级：yellow 黄牌、red 红牌、any 黄牌或红牌、none 未升级 */
+        escalation?: 'yellow' | 'red' | 'any' | 'none';
         page?: number;
         pageSize?: number;
         /** @description 按工作要点筛选 */
@@ -2503,6 +2833,48 @@ export interface operations {
       };
     };
   };
+  ChannelsController_webhooksOf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_addWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateWebhookDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   UsersController_list: {
     parameters: {
       query?: {
@@ -2617,6 +2989,67 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_removeWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_updateWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateWebhookDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_testWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
