@@ -15,6 +15,7 @@ import {
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { EscalationSource } from '../escalations/escalation.source.js';
 import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
 import { TaskDeadlineSource } from '../tasks/task-deadline.source.js';
@@ -91,6 +92,7 @@ export class PlansService {
     private readonly scheduler: ReminderScheduler,
     private readonly taskDeadlines: TaskDeadlineSource,
     private readonly milestoneDeadlines: MilestoneDeadlineSource,
+    private readonly escalations: EscalationSource,
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -244,11 +246,19 @@ export class PlansService {
           entityId: plan.id,
           after: { title: plan.title, docNumber: plan.docNumber, sourceName, tasks: saved.length },
         });
-        const scheduled = await this.scheduler.replan(
-          m,
-          'task.deadline',
-          saved.map((t) => this.taskDeadlines.plan(t, null)),
-        );
+        // A new plan has the default reminder policy and escalation ladder.
+        const scheduled = [
+          ...(await this.scheduler.replan(
+            m,
+            'task.deadline',
+            saved.map((t) => this.taskDeadlines.plan(t, null)),
+          )),
+          ...(await this.scheduler.replan(
+            m,
+            'task.escalation',
+            saved.map((t) => this.escalations.plan(t, null)),
+          )),
+        ];
         return {
           plan,
           tasks: saved,
