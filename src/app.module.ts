@@ -54,6 +54,10 @@ import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-sc
 import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
 import { AfterCommit } from './common/after-commit.js';
 import { EscalationSource } from './escalations/escalation.source.js';
+import { CalendarReplanner } from './reminders/calendar-replanner.js';
+import { SchedulePreviewController } from './reminders/schedule-preview.controller.js';
+import { SchedulePreviewRepository } from './reminders/schedule-preview.repository.js';
+import { SchedulePreviewService } from './reminders/schedule-preview.service.js';
 import { EscalationsRepository } from './escalations/escalations.repository.js';
 import { EscalationsController } from './escalations/escalations.controller.js';
 import { EscalationsService } from './escalations/escalations.service.js';
@@ -115,6 +119,9 @@ const SERVICES = [
   LedgerRepository,
   LedgerService,
   OccurrencesRepository,
+  SchedulePreviewRepository,
+  SchedulePreviewService,
+  CalendarReplanner,
   TasksRepository,
   MilestonesRepository,
   TaskDeadlineSource,
@@ -173,6 +180,7 @@ export class AppModule {
             NudgesController,
             MilestonesController,
             ProgressController,
+            SchedulePreviewController,
           ]
         : [],
       providers: [

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.guard.js';
+import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
 import { QueueName } from '../queue/job-registry.js';
 import { JobQueue } from '../queue/job-queue.service.js';
 
@@ -31,6 +32,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: JobQueue,
+    private readonly calendar: CalendarAdminService,
   ) {}
 
   @Get()
@@ -42,10 +44,14 @@ export class HealthController {
     ]);
     const ok = database.status === 'up' && queue.status === 'up';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    // A calendar that does not cover a deadline's year is a warning, not an outage.
+    const calendar =
+      database.status === 'up' ? await this.calendar.coverage(new Date()).catch(() => null) : null;
     return {
       status: ok ? 'ok' : 'unavailable',
       database,
       queue: { ...queue, backend: this.queue.backendKind },
+      ...(calendar ? { calendar } : {}),
     };
   }
 }
