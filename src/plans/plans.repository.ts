@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type Page, pageOf, pageWindow } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import type { DeadlineHint } from '../plan-document/index.js';
 import type { ReminderPolicy } from '../reminders/reminder-policy.js';
 import { AWAITING_UNIT_SQL, type TaskStatus } from '../tasks/task-state.js';
@@ -62,6 +62,19 @@ export interface ReplannedTask {
 /** Rows per statement of a bulk insert. */
 const CHUNK = 5000;
 
+/** Writes `rows` a chunk at a time: `write` gets the chunk and the index of its first row. */
+async function inChunks<T>(
+  rows: readonly T[],
+  write: (chunk: readonly T[], start: number) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK), i);
+}
+
+/** The rows as `unnest` takes them: one array per column, in the order of `keys`. */
+function columns<T>(rows: readonly T[], keys: readonly (keyof T)[]): unknown[][] {
+  return keys.map((key) => rows.map((row) => row[key]));
+}
+
 /** Plans (`plans`) with their sections and items, written in bulk by an import. */
 @Injectable()
 export class PlansRepository {
@@ -93,11 +106,9 @@ export class PlansRepository {
 
   /** Newest first. */
   async page(m: EntityManager, paging: { page: number; pageSize: number }): Promise<Page<Plan>> {
-    const { limit, offset } = pageWindow(paging);
-    const [items, total] = await m
-      .getRepository(Plan)
-      .findAndCount({ order: { importedAt: 'DESC' }, skip: offset, take: limit });
-    return pageOf(items, total, paging);
+    return findPage(paging, (w) =>
+      m.getRepository(Plan).findAndCount({ order: { importedAt: 'DESC' }, ...w }),
+    );
   }
 
   /** The plan's sections and items, each in document order. */
@@ -154,31 +165,28 @@ export class PlansRepository {
       [planId, sectionIds, sections.map((s) => s.ordinal), sections.map((s) => s.title)],
     );
     const items = sections.flatMap((s, i) =>
-      s.items.map((item) => ({ ...item, id: randomUUID(), sectionId: sectionIds[i] })),
+      s.items.map((item) => ({
+        ...item,
+        id: randomUUID(),
+        sectionId: sectionIds[i],
+        hints: JSON.stringify(item.deadlineHints),
+      })),
     );
-    for (let i = 0; i < items.length; i += CHUNK) {
-      const chunk = items.slice(i, i + CHUNK);
-      await m.query(
+    await inChunks(items, (chunk, start) =>
+      m.query(
         `INSERT INTO items (id, plan_id, section_id, ordinal, number, title, body, all_units,
                             deadline_hints)
-         SELECT r.id, $1, r.section_id, $2 + r.n, r.number, r.title, r.body, r.all_units,
-                r.deadline_hints
+         SELECT r.id, $1, r.section_id, $2 + r.n, r.number, r.title, r.body, r.all_units, r.hints
            FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::boolean[],
                        $9::jsonb[]) WITH ORDINALITY
-                AS r(id, section_id, number, title, body, all_units, deadline_hints, n)`,
+                AS r(id, section_id, number, title, body, all_units, hints, n)`,
         [
           planId,
-          i,
-          chunk.map((r) => r.id),
-          chunk.map((r) => r.sectionId),
-          chunk.map((r) => r.number),
-          chunk.map((r) => r.title),
-          chunk.map((r) => r.body),
-          chunk.map((r) => r.allUnits),
-          chunk.map((r) => JSON.stringify(r.deadlineHints)),
+          start,
+          ...columns(chunk, ['id', 'sectionId', 'number', 'title', 'body', 'allUnits', 'hints']),
         ],
-      );
-    }
+      ),
+    );
     let next = 0;
     return sections.map((s) => s.items.map(() => items[next++].id));
   }
@@ -186,25 +194,24 @@ export class PlansRepository {
   /** Writes tasks in bulk (a few statements however many there are). */
   async insertTasks(m: EntityManager, tasks: readonly NewTask[]): Promise<ImportedTask[]> {
     const written = tasks.map((t) => ({ ...t, id: randomUUID() }));
-    for (let i = 0; i < written.length; i += CHUNK) {
-      const chunk = written.slice(i, i + CHUNK);
-      await m.query(
+    await inChunks(written, (chunk) =>
+      m.query(
         `INSERT INTO tasks (id, item_id, unit_id, role, status, due_date, due_at,
                             reminders_planned_at)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
                               $6::date[], $7::timestamptz[], $8::timestamptz[])`,
-        [
-          chunk.map((t) => t.id),
-          chunk.map((t) => t.itemId),
-          chunk.map((t) => t.unitId),
-          chunk.map((t) => t.role),
-          chunk.map((t) => t.status),
-          chunk.map((t) => t.dueDate),
-          chunk.map((t) => t.dueAt.toISOString()),
-          chunk.map((t) => t.remindersPlannedAt.toISOString()),
-        ],
-      );
-    }
+        columns(chunk, [
+          'id',
+          'itemId',
+          'unitId',
+          'role',
+          'status',
+          'dueDate',
+          'dueAt',
+          'remindersPlannedAt',
+        ]),
+      ),
+    );
     return written;
   }
 

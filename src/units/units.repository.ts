@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type Page, pageOf, pageWindow } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import { Unit } from './unit.entity.js';
 
 /** Responsible units (`units`). */
@@ -8,11 +8,9 @@ import { Unit } from './unit.entity.js';
 export class UnitsRepository {
   /** By name. */
   async page(m: EntityManager, paging: { page: number; pageSize: number }): Promise<Page<Unit>> {
-    const { limit, offset } = pageWindow(paging);
-    const [items, total] = await m
-      .getRepository(Unit)
-      .findAndCount({ order: { name: 'ASC' }, skip: offset, take: limit });
-    return pageOf(items, total, paging);
+    return findPage(paging, (w) =>
+      m.getRepository(Unit).findAndCount({ order: { name: 'ASC' }, ...w }),
+    );
   }
 
   async find(m: EntityManager, id: string): Promise<Unit | null> {

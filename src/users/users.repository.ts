@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Role } from '../auth/permissions.js';
-import { type Page, pageOf, pageWindow } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import { User } from './user.entity.js';
 
 /** What an admin may change about an account, as it is now. */
@@ -25,27 +25,17 @@ export interface Credentials {
   mustChangePassword: boolean;
 }
 
-interface CredentialsRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  unit_id: string | null;
-  active: boolean;
-  password_hash: string | null;
-  must_change_password: boolean;
-}
+const CREDENTIALS = `SELECT id, email, name, role, unit_id AS "unitId", active,
+  password_hash AS "passwordHash", must_change_password AS "mustChangePassword" FROM users`;
 
 /** Accounts (`users`). */
 @Injectable()
 export class UsersRepository {
   /** Oldest first. */
   async page(m: EntityManager, paging: { page: number; pageSize: number }): Promise<Page<User>> {
-    const { limit, offset } = pageWindow(paging);
-    const [items, total] = await m
-      .getRepository(User)
-      .findAndCount({ order: { createdAt: 'ASC' }, skip: offset, take: limit });
-    return pageOf(items, total, paging);
+    return findPage(paging, (w) =>
+      m.getRepository(User).findAndCount({ order: { createdAt: 'ASC' }, ...w }),
+    );
   }
 
   async find(m: EntityManager, id: string): Promise<User | null> {
@@ -129,21 +119,13 @@ export class UsersRepository {
 
   /** The account signing in with this address (lower case), with its password hash. */
   async credentialsByEmail(m: EntityManager, email: string): Promise<Credentials | null> {
-    const [row]: CredentialsRow[] = await m.query(
-      `SELECT id, email, name, role, unit_id, active, password_hash, must_change_password
-         FROM users WHERE lower(email) = $1`,
-      [email],
-    );
-    return row ? credentials(row) : null;
+    const [row]: Credentials[] = await m.query(`${CREDENTIALS} WHERE lower(email) = $1`, [email]);
+    return row ?? null;
   }
 
   async credentialsOf(m: EntityManager, id: string): Promise<Credentials | null> {
-    const [row]: CredentialsRow[] = await m.query(
-      `SELECT id, email, name, role, unit_id, active, password_hash, must_change_password
-         FROM users WHERE id = $1`,
-      [id],
-    );
-    return row ? credentials(row) : null;
+    const [row]: Credentials[] = await m.query(`${CREDENTIALS} WHERE id = $1`, [id]);
+    return row ?? null;
   }
 
   /**
@@ -178,17 +160,4 @@ export class UsersRepository {
     );
     return changed !== undefined;
   }
-}
-
-function credentials(r: CredentialsRow): Credentials {
-  return {
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    unitId: r.unit_id,
-    active: r.active,
-    passwordHash: r.password_hash,
-    mustChangePassword: r.must_change_password,
-  };
 }
