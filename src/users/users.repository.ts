@@ -59,7 +59,9 @@ export class UsersRepository {
     passwordHash: string | null,
   ): Promise<User> {
     const repo = m.getRepository(User);
-    return repo.save(repo.create({ ...fields, passwordHash, active: true }));
+    const saved = await repo.save(repo.create({ ...fields, passwordHash, active: true }));
+    // Read back as every other read of an account is: without the password hash.
+    return (await this.find(m, saved.id))!;
   }
 
   /** Changes that could leave no admin take turns (held until the transaction ends). */
