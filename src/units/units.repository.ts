@@ -42,10 +42,9 @@ export class UnitsRepository {
   /** Adds the units not known yet (one statement; a name added meanwhile is kept as it is). */
   async addMissing(m: EntityManager, names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    await m.query(
-      `INSERT INTO units (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
-      [names],
-    );
+    await m.query(`INSERT INTO units (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [
+      names,
+    ]);
   }
 
   /** Every unit's id by its name. */
