@@ -3,7 +3,15 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit/audit.controller.js';
+import { AuditRepository } from './audit/audit.repository.js';
 import { AuditService } from './audit/audit.service.js';
+import { ApiTokensRepository } from './auth/api-tokens.repository.js';
+import { LoginAttemptsRepository } from './auth/login-attempts.repository.js';
+import { SessionsRepository } from './auth/sessions.repository.js';
+import { UsersRepository } from './users/users.repository.js';
+import { UnitsRepository } from './units/units.repository.js';
+import { PlansRepository } from './plans/plans.repository.js';
+import { HealthRepository } from './health/health.repository.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -93,10 +101,18 @@ export interface RuntimeOptions {
 }
 
 const SERVICES = [
+  AuditRepository,
   AuditService,
   Authorizer,
+  SessionsRepository,
+  ApiTokensRepository,
+  LoginAttemptsRepository,
   AuthService,
+  UsersRepository,
   UsersService,
+  UnitsRepository,
+  PlansRepository,
+  HealthRepository,
   JobQueue,
   Transactor,
   AfterCommit,

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../src/config/config.js';
+import type { Transactor } from '../src/database/transactor.js';
+import type { HealthRepository } from '../src/health/health.repository.js';
 import type { MetricsService } from '../src/metrics/metrics.service.js';
 import { QueueName } from '../src/queue/job-registry.js';
 import type { JobQueue } from '../src/queue/job-queue.service.js';
@@ -37,7 +38,13 @@ const probe = (work: () => Promise<unknown>) =>
  */
 export async function startWorkerHealthServer(
   port: number,
-  deps: { db: DataSource; queue: JobQueue; metrics: MetricsService; config: AppConfig },
+  deps: {
+    tx: Transactor;
+    health: HealthRepository;
+    queue: JobQueue;
+    metrics: MetricsService;
+    config: AppConfig;
+  },
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -46,7 +53,7 @@ export async function startWorkerHealthServer(
         res.writeHead(405).end();
       } else if (path === '/health') {
         const [database, queue] = await Promise.all([
-          probe(() => deps.db.query('SELECT 1')),
+          probe(() => deps.health.ping(deps.tx.manager)),
           probe(() => deps.queue.ping(QueueName.Reminders)),
         ]);
         const ok = database.status === 'up' && queue.status === 'up';

@@ -3,8 +3,8 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
 import { createLogger, loadConfigOrExit, prepareDatabase, stopOnSignals } from '../src/runtime.js';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Transactor } from '../src/database/transactor.js';
+import { HealthRepository } from '../src/health/health.repository.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
 import { JobQueue } from '../src/queue/job-queue.service.js';
 import { startWorkerHealthServer } from './health-server.js';
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   await app.init();
   if (config.workerHealthPort !== null) {
     const server = await startWorkerHealthServer(config.workerHealthPort, {
-      db: app.get<DataSource>(getDataSourceToken()),
+      tx: app.get(Transactor),
+      health: app.get(HealthRepository),
       queue: app.get(JobQueue),
       metrics: app.get(MetricsService),
       config,
