@@ -46,6 +46,9 @@ import { NudgesController } from './nudges/nudges.controller.js';
 import { NudgesRepository } from './nudges/nudges.repository.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
+import { PlanRevisionsController } from './plans/plan-revisions.controller.js';
+import { PlanRevisionsRepository } from './plans/plan-revisions.repository.js';
+import { PlanRevisionsService } from './plans/plan-revisions.service.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
 import { createQueueBackend } from './queue/queue-backend.js';
@@ -127,6 +130,8 @@ const SERVICES = [
   ReminderScheduler,
   PlansService,
   TasksService,
+  PlanRevisionsRepository,
+  PlanRevisionsService,
   UnitsService,
   SubmissionsRepository,
   SubmissionsService,
@@ -161,6 +166,7 @@ export class AppModule {
             AuthController,
             UsersController,
             PlansController,
+            PlanRevisionsController,
             TasksController,
             UnitsController,
             AuditController,
