@@ -13,6 +13,9 @@
  *     the earlier new item.
  * Similarity is the Dice coefficient of the character bigrams of title and body (spaces and
  * punctuation removed). Whatever stays unmatched was removed (old) or added (new).
+ *
+ * A matched item is "reworded" when its text differs other than in its deadline wording ("年内" →
+ * "2027年6月底前" only moves the deadline).
  */
 import type { DeadlineHint } from '../plan-document/index.js';
 import type { Assignment } from './plan-import.js';
@@ -138,6 +141,13 @@ export function similarity(a: string, b: string): number {
 
 const itemText = (i: VersionItem) => `${i.title}\n${i.body}`;
 
+/** The text without its deadline wording: a moved deadline alone is not a rewording. */
+function wordingOf(i: VersionItem): string {
+  let text = itemText(i);
+  for (const h of i.deadlineHints) text = text.split(h.text).join('');
+  return normalizeText(text);
+}
+
 /** Pairs old items with new ones by the rule at the top of this file. */
 export function matchItems(
   oldItems: readonly VersionItem[],
@@ -230,7 +240,7 @@ export function diffPlans(oldDoc: VersionDocument, newDoc: VersionDocument): Pla
     const rolesChanged = after.assignments
       .filter((a) => oldUnits.has(a.unit) && oldUnits.get(a.unit) !== a.role)
       .map((a) => ({ unit: a.unit, from: oldUnits.get(a.unit)!, to: a.role }));
-    const reworded = normalizeText(itemText(before)) !== normalizeText(itemText(after));
+    const reworded = wordingOf(before) !== wordingOf(after);
     const renumbered = before.section !== after.section || before.number !== after.number;
     const deadline =
       before.dueDate !== after.dueDate ? { from: before.dueDate, to: after.dueDate } : null;

@@ -349,11 +349,10 @@ export class PlanRevisionsService {
 
   /** The plan as it stands, as version 1: what its import made (before any revision). */
   private async snapshot(m: EntityManager, plan: PlanRow): Promise<StoredVersion> {
-    const [sections, items, by] = await Promise.all([
-      this.repo.sections(m, plan.id),
-      this.repo.liveItems(m, plan.id),
-      this.repo.importedBy(m, plan.id),
-    ]);
+    // One statement at a time: `m` may be a transaction's single connection.
+    const sections = await this.repo.sections(m, plan.id);
+    const items = await this.repo.liveItems(m, plan.id);
+    const by = await this.repo.importedBy(m, plan.id);
     const ordinalOf = new Map(sections.map((s) => [s.ordinal, s]));
     return {
       version: 1,
