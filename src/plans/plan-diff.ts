@@ -153,8 +153,12 @@ export function matchItems(
   oldItems: readonly VersionItem[],
   newItems: readonly VersionItem[],
 ): { old: number; new: number; matchedBy: ChangedItem['matchedBy']; similarity: number }[] {
-  const pairs: { old: number; new: number; matchedBy: ChangedItem['matchedBy']; similarity: number }[] =
-    [];
+  const pairs: {
+    old: number;
+    new: number;
+    matchedBy: ChangedItem['matchedBy'];
+    similarity: number;
+  }[] = [];
   const oldTaken = new Set<number>();
   const newTaken = new Set<number>();
   const take = (o: number, n: number, matchedBy: ChangedItem['matchedBy'], sim: number) => {
@@ -334,7 +338,8 @@ export function impactByUnit(diff: PlanDiff, newDoc: VersionDocument): UnitImpac
     }
     const added = new Set(c.unitsAdded.map((a) => a.unit));
     const staying = (target?.assignments ?? []).filter((a) => !added.has(a.unit));
-    for (const r of c.rolesChanged) add(r.unit, { kind: 'role', item: c.to, from: r.from, to: r.to });
+    for (const r of c.rolesChanged)
+      add(r.unit, { kind: 'role', item: c.to, from: r.from, to: r.to });
     for (const a of staying) {
       if (c.deadline) add(a.unit, { kind: 'deadline', item: c.to, ...c.deadline });
       if (c.reworded || c.renumbered) {

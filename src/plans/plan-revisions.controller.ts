@@ -59,7 +59,9 @@ export class RevisionQueryDto {
     description: '预览所基于的版本号；计划已被他人修订为更新的版本时返回 409',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+  )
   @IsInt({ message: '须为正整数' })
   @Min(1, { message: '须为正整数' })
   baseVersion?: number;

@@ -232,7 +232,10 @@ export class PlanRevisionsRepository {
     return rows[0] ? { id: rows[0].actor_id, name: rows[0].actor } : { id: null, name: '系统' };
   }
 
-  async sections(m: EntityManager, planId: string): Promise<{ ordinal: number; title: string | null }[]> {
+  async sections(
+    m: EntityManager,
+    planId: string,
+  ): Promise<{ ordinal: number; title: string | null }[]> {
     return m.query(`SELECT ordinal, title FROM sections WHERE plan_id = $1 ORDER BY ordinal`, [
       planId,
     ]);
@@ -415,7 +418,11 @@ export class PlanRevisionsRepository {
    * Removed items (by this revision or earlier ones) take the places after the current ones, in
    * the order they were removed.
    */
-  async compactRemovedOrdinals(m: EntityManager, planId: string, firstOrdinal: number): Promise<void> {
+  async compactRemovedOrdinals(
+    m: EntityManager,
+    planId: string,
+    firstOrdinal: number,
+  ): Promise<void> {
     await m.query(
       `UPDATE items SET ordinal = n.ordinal
          FROM (SELECT id, $2 - 1 + row_number() OVER (ORDER BY removed_in_version, ordinal) AS ordinal

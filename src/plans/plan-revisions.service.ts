@@ -273,7 +273,12 @@ export class PlanRevisionsService {
           [{ field: 'confirmRemoval', message: '删除超过一半的要点须明确确认' }],
         );
       }
-      return { applied: true as const, plan, c, ...(await this.apply(m, c, sourceName, actor, now)) };
+      return {
+        applied: true as const,
+        plan,
+        c,
+        ...(await this.apply(m, c, sourceName, actor, now)),
+      };
     });
     const { plan, c } = outcome;
     if (!outcome.applied) {
@@ -371,19 +376,17 @@ export class PlanRevisionsService {
           year: plan.year,
         },
         sections: [...ordinalOf.values()],
-        items: items.map(
-          (i): VersionItem => ({
-            itemId: i.id,
-            section: i.section,
-            number: i.number,
-            title: i.title,
-            body: i.body,
-            allUnits: i.allUnits,
-            deadlineHints: i.deadlineHints,
-            dueDate: this.documentDeadline(i.deadlineHints, plan.year),
-            assignments: i.tasks,
-          }),
-        ),
+        items: items.map((i): VersionItem => ({
+          itemId: i.id,
+          section: i.section,
+          number: i.number,
+          title: i.title,
+          body: i.body,
+          allUnits: i.allUnits,
+          deadlineHints: i.deadlineHints,
+          dueDate: this.documentDeadline(i.deadlineHints, plan.year),
+          assignments: i.tasks,
+        })),
       },
     };
   }
@@ -442,19 +445,17 @@ export class PlanRevisionsService {
       },
       sections: toImport.sections.map((s) => ({ ordinal: s.ordinal, title: s.title })),
       items: toImport.sections.flatMap((s) =>
-        s.items.map(
-          (i): VersionItem => ({
-            itemId: null,
-            section: s.ordinal,
-            number: i.number,
-            title: i.title,
-            body: i.body,
-            allUnits: i.allUnits,
-            deadlineHints: i.deadlineHints,
-            dueDate: i.dueDate,
-            assignments: i.assignments,
-          }),
-        ),
+        s.items.map((i): VersionItem => ({
+          itemId: null,
+          section: s.ordinal,
+          number: i.number,
+          title: i.title,
+          body: i.body,
+          allUnits: i.allUnits,
+          deadlineHints: i.deadlineHints,
+          dueDate: i.dueDate,
+          assignments: i.assignments,
+        })),
       ),
     };
     const diff = diffPlans(base.document, newDoc);
@@ -519,7 +520,8 @@ export class PlanRevisionsService {
           continue;
         }
         if (!task) continue;
-        if (task.role !== a.role) actions.roles.push({ taskId: task.id, unit: a.unit, role: a.role });
+        if (task.role !== a.role)
+          actions.roles.push({ taskId: task.id, unit: a.unit, role: a.role });
         if (before.dueDate !== item.dueDate && isOpen(task.status)) {
           if (task.dueDate === before.dueDate) {
             actions.reschedule.push({
@@ -799,7 +801,10 @@ export class PlanRevisionsService {
         action: 'task.update',
         entityType: 'task',
         entityId: a.taskId,
-        after: { role: a.role, reason: reasonOf(`${a.unit}改为${a.role === 'lead' ? '牵头' : '配合'}`) },
+        after: {
+          role: a.role,
+          reason: reasonOf(`${a.unit}改为${a.role === 'lead' ? '牵头' : '配合'}`),
+        },
       });
     }
 
@@ -835,7 +840,13 @@ export class PlanRevisionsService {
       entityType: 'plan',
       entityId: plan.id,
       before: { version: c.base.version, sourceName: c.base.sourceName, title: plan.title },
-      after: { version, sourceName, title: newDoc.plan.title, summary: diff.summary, tasks: counts },
+      after: {
+        version,
+        sourceName,
+        title: newDoc.plan.title,
+        summary: diff.summary,
+        tasks: counts,
+      },
     });
     const messages: OutboxMessage[] = c.impact.map((impact) => ({
       kind: 'plan.revision',

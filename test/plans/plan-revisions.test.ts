@@ -44,7 +44,10 @@ describe('revised plans (工作要点调整)', () => {
   const allTasks = async (): Promise<TaskView[]> => {
     const tasks: TaskView[] = [];
     for (let page = 1; ; page++) {
-      const res = await sup().get('/api/v1/tasks').query({ planId, pageSize: 200, page }).expect(200);
+      const res = await sup()
+        .get('/api/v1/tasks')
+        .query({ planId, pageSize: 200, page })
+        .expect(200);
       tasks.push(...(res.body.items as TaskView[]));
       if (tasks.length >= res.body.total) return tasks;
     }
@@ -213,7 +216,9 @@ describe('revised plans (工作要点调整)', () => {
     }
     expect(taskOf(after, 12, '信息中心')!.item.title).toBe('全面推进教育数字化转型');
     const untouched = after.filter(
-      (t) => ![3, 12, 21, 36].includes(t.item.number) || (t.item.number === 3 && t.unit.name !== '人事科'),
+      (t) =>
+        ![3, 12, 21, 36].includes(t.item.number) ||
+        (t.item.number === 3 && t.unit.name !== '人事科'),
     );
     for (const t of untouched) {
       const was = before.find((b) => b.id === t.id)!;
@@ -291,7 +296,9 @@ describe('revised plans (工作要点调整)', () => {
     expect(mailOf('小幼教科').text).toContain(
       '截止日期调整：第21项“推进民心工程和实事项目”由 2022-12-31 调整为 2027-06-30',
     );
-    expect(mailOf('人事科').text).toContain('新增任务：第3项“加强心理健康教育和家庭教育指导”（贵单位配合');
+    expect(mailOf('人事科').text).toContain(
+      '新增任务：第3项“加强心理健康教育和家庭教育指导”（贵单位配合',
+    );
     expect(mailOf('办公室').text).toContain('撤销任务：第36项“扎实做好信访工作”已从工作要点中删除');
     for (const unit of ['宣传科', '组织科', '德育', '未保中心']) {
       expect(mails.filter((m) => mailTo(m).includes(inboxOf.get(unit)!))).toEqual([]);
@@ -373,7 +380,10 @@ describe('revised plans (工作要点调整)', () => {
       .query({ dryRun: 'true' })
       .attach('file', SEED_KEEPING(10), '精简稿.txt')
       .expect(200);
-    expect(half.body).toMatchObject({ requiresConfirmation: true, diff: { summary: { removed: 25 } } });
+    expect(half.body).toMatchObject({
+      requiresConfirmation: true,
+      diff: { summary: { removed: 25 } },
+    });
     for (const doc of [SEED_KEEPING(10), ALL_NEW_ITEMS()]) {
       const res = await sup()
         .post(`/api/v1/plans/${planId}/revisions`)

@@ -31,7 +31,15 @@ export const REVISED_SEED = () =>
   });
 
 /** Units the revision concerns: item 12's (reworded), 办公室 (36), 人事科 (added), item 21's. */
-export const AFFECTED_UNITS = ['中教科', '人事科', '体卫科艺科', '信息中心', '办公室', '小幼教科', '教育学院'];
+export const AFFECTED_UNITS = [
+  '中教科',
+  '人事科',
+  '体卫科艺科',
+  '信息中心',
+  '办公室',
+  '小幼教科',
+  '教育学院',
+];
 
 /** The same plan (文号, year) with only the first `keep` items left. */
 export const SEED_KEEPING = (keep: number) =>
