@@ -113,14 +113,49 @@ export function normalizeText(text: string): string {
   return text.replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
-function bigrams(text: string): Map<string, number> {
-  const grams = new Map<string, number>();
+/** A text's character bigrams as sorted ids with their counts, for fast comparison. */
+interface Grams {
+  ids: Int32Array;
+  counts: Int32Array;
+  total: number;
+}
+
+function gramsOf(text: string, dictionary: Map<string, number>): Grams {
+  const counts = new Map<number, number>();
   const chars = [...text];
   for (let i = 0; i + 1 < chars.length; i++) {
     const g = chars[i] + chars[i + 1];
-    grams.set(g, (grams.get(g) ?? 0) + 1);
+    let id = dictionary.get(g);
+    if (id === undefined) {
+      id = dictionary.size;
+      dictionary.set(g, id);
+    }
+    counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  return grams;
+  const ids = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+  return {
+    ids,
+    counts: Int32Array.from(ids, (id) => counts.get(id)!),
+    total: Math.max(0, chars.length - 1),
+  };
+}
+
+/** Dice coefficient of two bigram multisets (a merge of the sorted ids). */
+function dice(a: Grams, b: Grams): number {
+  const total = a.total + b.total;
+  if (total === 0) return 0;
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    if (a.ids[i] === b.ids[j]) {
+      shared += Math.min(a.counts[i], b.counts[j]);
+      i++;
+      j++;
+    } else if (a.ids[i] < b.ids[j]) i++;
+    else j++;
+  }
+  return (2 * shared) / total;
 }
 
 /** Dice coefficient of character bigrams, 0…1 (1 = same text). */
@@ -128,15 +163,8 @@ export function similarity(a: string, b: string): number {
   const x = normalizeText(a);
   const y = normalizeText(b);
   if (x === y) return 1;
-  const ga = bigrams(x);
-  const gb = bigrams(y);
-  let total = 0;
-  for (const n of ga.values()) total += n;
-  for (const n of gb.values()) total += n;
-  if (total === 0) return 0;
-  let shared = 0;
-  for (const [g, n] of ga) shared += Math.min(n, gb.get(g) ?? 0);
-  return (2 * shared) / total;
+  const dictionary = new Map<string, number>();
+  return dice(gramsOf(x, dictionary), gramsOf(y, dictionary));
 }
 
 const itemText = (i: VersionItem) => `${i.title}\n${i.body}`;
@@ -185,16 +213,11 @@ export function matchItems(
     const key = `${item.section}:${item.number}`;
     if (!byPlace.has(key)) byPlace.set(key, n);
   });
-  const sims = new Map<string, number>();
-  const sim = (o: number, n: number) => {
-    const key = `${o}:${n}`;
-    let s = sims.get(key);
-    if (s === undefined) {
-      s = similarity(itemText(oldItems[o]), itemText(newItems[n]));
-      sims.set(key, s);
-    }
-    return s;
-  };
+  // Each text's bigrams are counted once; a pair's similarity is a merge of two sorted arrays.
+  const dictionary = new Map<string, number>();
+  const oldGrams = oldItems.map((i) => gramsOf(normalizeText(itemText(i)), dictionary));
+  const newGrams = newItems.map((i) => gramsOf(normalizeText(itemText(i)), dictionary));
+  const sim = (o: number, n: number) => dice(oldGrams[o], newGrams[n]);
   oldItems.forEach((item, o) => {
     if (oldTaken.has(o)) return;
     const n = byPlace.get(`${item.section}:${item.number}`);
@@ -205,13 +228,17 @@ export function matchItems(
 
   // 3. The most similar remaining pairs, anywhere.
   const candidates: { o: number; n: number; s: number }[] = [];
+  const restNew = newItems.flatMap((_, n) => (newTaken.has(n) ? [] : [n]));
   oldItems.forEach((_, o) => {
     if (oldTaken.has(o)) return;
-    newItems.forEach((__, n) => {
-      if (newTaken.has(n)) return;
+    const a = oldGrams[o].total;
+    for (const n of restNew) {
+      // Texts of very different lengths cannot reach the threshold: skip the comparison.
+      const b = newGrams[n].total;
+      if ((2 * Math.min(a, b)) / (a + b || 1) < TEXT_MATCH_MIN) continue;
       const s = sim(o, n);
       if (s >= TEXT_MATCH_MIN) candidates.push({ o, n, s });
-    });
+    }
   });
   candidates.sort((a, b) => b.s - a.s || a.o - b.o || a.n - b.n);
   for (const c of candidates) {
