@@ -344,6 +344,52 @@ describe('revised plans (工作要点调整)', () => {
     await sup().get(`/api/v1/plans/${planId}/versions/9`).expect(404);
   });
 
+  it('withdraws a unit from an item and, when a later version names it again, reopens its task', async () => {
+    const withoutPersonnel = seedWith({
+      12: (l) => l.replace('12.深化教育数字化转型工作。', '12.全面推进教育数字化转型。'),
+      36: null,
+      21: (l) => l.replace('年内新增5个普惠性托育点', '2027年6月底前新增5个普惠性托育点'),
+    });
+    const task = taskOf(await allTasks(), 3, '人事科')!;
+    const v3 = await sup()
+      .post(`/api/v1/plans/${planId}/revisions`)
+      .attach('file', withoutPersonnel, 'v3.txt')
+      .expect(201);
+    expect(v3.body).toMatchObject({
+      version: 3,
+      summary: { unitsRemoved: 1 },
+      tasks: { cancelled: 1, created: 0 },
+      notifiedUnits: ['人事科'],
+    });
+    expect(taskOf(await allTasks(), 3, '人事科')).toMatchObject({
+      id: task.id,
+      status: 'cancelled',
+    });
+    const v4 = await sup()
+      .post(`/api/v1/plans/${planId}/revisions`)
+      .attach('file', REVISED_SEED(), 'v4.txt')
+      .expect(201);
+    expect(v4.body).toMatchObject({
+      version: 4,
+      summary: { unitsAdded: 1 },
+      tasks: { reopened: 1, created: 0 },
+    });
+    expect(taskOf(await allTasks(), 3, '人事科')).toMatchObject({
+      id: task.id,
+      status: 'assigned',
+      role: 'co',
+    });
+    const audit: { action: string; after: { reason: string } }[] = await app.db.query(
+      `SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY id`,
+      [task.id],
+    );
+    expect(audit.map((a) => [a.action, a.after.reason])).toEqual([
+      ['task.assign', '工作要点修订（第2版）：第3项交办人事科'],
+      ['task.cancel', '工作要点修订（第3版）：第3项不再由人事科承担'],
+      ['task.reopen', '工作要点修订（第4版）：第3项重新交办人事科'],
+    ]);
+  });
+
   it('two revisions at once: one applies, the other is refused or sees it applied', async () => {
     const v3 = seedWith({
       12: (l) => l.replace('12.深化教育数字化转型工作。', '12.全面推进教育数字化转型。'),
@@ -362,14 +408,14 @@ describe('revised plans (工作要点调整)', () => {
     const post = (doc: Buffer) =>
       sup()
         .post(`/api/v1/plans/${planId}/revisions`)
-        .query({ baseVersion: '2' })
+        .query({ baseVersion: '4' })
         .attach('file', doc, 'v3.txt');
     const [a, b] = await Promise.all([post(v3), post(v3b)]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const refused = a.status === 409 ? a : b;
-    expect(refused.body.message).toContain('已有第3版');
+    expect(refused.body.message).toContain('已有第5版');
     const versions = await sup().get(`/api/v1/plans/${planId}/versions`).expect(200);
-    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([5, 4, 3, 2, 1]);
   });
 
   it('refuses a revision that removes more than half, or every item, unless confirmed', async () => {
@@ -409,7 +455,7 @@ describe('revised plans (工作要点调整)', () => {
       .expect(201);
     expect(confirmed.body).toMatchObject({
       applied: true,
-      version: 4,
+      version: 6,
       summary: { added: 2, removed: 35 },
       tasks: { created: 2 },
     });
