@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { businessDateOf, endOfBusinessDay } from '../calendar/business-time.js';
@@ -163,7 +163,17 @@ export class PlanRevisionsService {
       return { ...preview, revision: null };
     }
     const parsed = await this.plans.parse(fileName, content);
-    const revision = await this.previewParsed(preview.existingPlanId, parsed);
+    let revision: RevisionPreview;
+    try {
+      revision = await this.previewParsed(preview.existingPlanId, parsed);
+    } catch (error) {
+      // The parse is still worth showing when the document cannot revise that plan.
+      if (error instanceof HttpException && error.getStatus() < 500) {
+        const reason = (error.getResponse() as { message?: string }).message ?? error.message;
+        return { ...preview, message: `${preview.message}；${reason}`, revision: null };
+      }
+      throw error;
+    }
     return {
       ...preview,
       message: `${preview.message}；按修订导入将：${revision.message}`,

@@ -419,6 +419,11 @@ describe('revised plans (工作要点调整)', () => {
   });
 
   it('refuses a revision that removes more than half, or every item, unless confirmed', async () => {
+    await as(officeMember.authorization)
+      .post(`/api/v1/plans/${planId}/revisions`)
+      .query({ confirmRemoval: 'true' })
+      .attach('file', ALL_NEW_ITEMS(), '全新稿.txt')
+      .expect(403);
     const start = await counts();
     const mailsBefore = revisionMails().length;
     const half = await sup()
