@@ -54,6 +54,9 @@ import { NudgesController } from './nudges/nudges.controller.js';
 import { NudgesRepository } from './nudges/nudges.repository.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
+import { PlanRevisionsController } from './plans/plan-revisions.controller.js';
+import { PlanRevisionsRepository } from './plans/plan-revisions.repository.js';
+import { PlanRevisionsService } from './plans/plan-revisions.service.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
 import { createQueueBackend } from './queue/queue-backend.js';
@@ -150,6 +153,8 @@ const SERVICES = [
   ReminderScheduler,
   PlansService,
   TasksService,
+  PlanRevisionsRepository,
+  PlanRevisionsService,
   UnitsService,
   SubmissionsRepository,
   SubmissionsService,
@@ -184,6 +189,7 @@ export class AppModule {
             AuthController,
             UsersController,
             PlansController,
+            PlanRevisionsController,
             TasksController,
             UnitsController,
             AuditController,

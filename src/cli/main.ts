@@ -36,7 +36,12 @@ const HELP = `用法：duban <命令> [参数]
 
 命令：
   plan:parse <文件> [--json]   解析工作要点文档（.txt / .docx），不写数据库；--json 输出 JSON
-  plan:import <文件>           解析并导入（同一文档重复导入不做任何更改）
+  plan:import <文件> [--dry-run] [--revise] [--plan <id>] [--confirm-removal]
+                               解析并导入（同一文档重复导入不做任何更改）；
+                               --dry-run 只输出将导入的内容（JSON，与接口 dryRun=true 相同），不做任何更改；
+                               --revise 文号已存在而内容不同时作为该计划的修订稿导入；
+                               --plan <id> 作为指定工作要点的修订稿导入；
+                               --confirm-removal 确认删除超过一半（或全部）要点的修订
   user:create --email <邮箱> --name <姓名> --role <角色> [--unit <责任单位>] [--password <密码>]
                                创建用户；角色为 ${ROLES.join('、')}；
                                科室负责人、联络员须给出 --unit；不给 --password 时生成随机密码并只显示一次；
@@ -101,12 +106,72 @@ async function parseCommand(args: string[]): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ImportOptions {
+  file: string | undefined;
+  dryRun: boolean;
+  revise: boolean;
+  planId: string | null;
+  confirmRemoval: boolean;
+}
+
+/** `plan:import <file> [--dry-run] [--revise] [--plan <id>] [--confirm-removal]`. */
+function parseImportOptions(args: string[]): ImportOptions {
+  const options: ImportOptions = {
+    file: undefined,
+    dryRun: false,
+    revise: false,
+    planId: null,
+    confirmRemoval: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!match) {
+      if (options.file !== undefined) throw new UsageError(`多余的参数：${arg}`);
+      options.file = arg;
+      continue;
+    }
+    const [, name, inline] = match;
+    const flag = (set: () => void) => {
+      if (inline !== undefined) throw new UsageError(`选项 --${name} 不带取值`);
+      set();
+    };
+    switch (name) {
+      case 'dry-run':
+        flag(() => (options.dryRun = true));
+        break;
+      case 'revise':
+        flag(() => (options.revise = true));
+        break;
+      case 'confirm-removal':
+        flag(() => (options.confirmRemoval = true));
+        break;
+      case 'plan': {
+        const value = inline ?? args[++i];
+        if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+          throw new UsageError('选项 --plan 缺少取值（要修订的工作要点 id）');
+        }
+        if (!UUID.test(value)) throw new UsageError(`--plan“${value}”不是有效的工作要点 id`);
+        options.planId = value;
+        break;
+      }
+      default:
+        throw new UsageError(`未知选项：--${name}`);
+    }
+  }
+  return options;
+}
+
 async function importCommand(config: AppConfig, args: string[]): Promise<void> {
-  const file = args.find((a) => !a.startsWith('--'));
+  const options = parseImportOptions(args);
+  const file = options.file;
   const content = await readInput(file);
   const { HttpException, Logger, NestFactory, AppModule, prepareDatabase, StderrLogger } =
     await loadApp();
   const { PlansService } = await import('../plans/plans.service.js');
+  const { PlanRevisionsService } = await import('../plans/plan-revisions.service.js');
   const logger = new StderrLogger('Duban', { logLevels: ['error', 'warn'] });
   Logger.overrideLogger(logger);
   const database = await prepareDatabase(config);
@@ -120,7 +185,22 @@ async function importCommand(config: AppConfig, args: string[]): Promise<void> {
     { logger },
   );
   try {
-    const result = await app.get(PlansService).importDocument(basename(file!), content);
+    const name = basename(file!);
+    const revisions = app.get(PlanRevisionsService);
+    if (options.dryRun) {
+      // The same JSON as the HTTP dry run; nothing is written.
+      const preview = options.planId
+        ? await revisions.preview(options.planId, name, content)
+        : await revisions.previewImport(name, content);
+      process.stdout.write(`${JSON.stringify(preview, null, 2)}\n`);
+      return;
+    }
+    const revisionOptions = { confirmRemoval: options.confirmRemoval };
+    const result = options.planId
+      ? await revisions.revise(options.planId, name, content, null, revisionOptions)
+      : options.revise
+        ? await revisions.importOrRevise(name, content, null, revisionOptions)
+        : await app.get(PlansService).importDocument(name, content);
     process.stdout.write(`${result.message}\n`);
     for (const w of result.warnings) process.stdout.write(`警告 第${w.line}行：${w.message}\n`);
   } catch (error) {

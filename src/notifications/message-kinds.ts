@@ -19,6 +19,7 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   { kind: 'submission.returned', label: '进展报告退回', mandatory: false },
   { kind: 'extension.approved', label: '延期申请批准', mandatory: false },
   { kind: 'extension.rejected', label: '延期申请驳回', mandatory: false },
+  { kind: 'plan.revision', label: '工作要点修订', mandatory: false },
 ];
 
 export const PERSONAL_CHANNELS = ['email', 'inbox'] as const;

@@ -154,8 +154,8 @@ export class PlansService {
           const sameNumber = await this.repo.findByDocNumber(m, parsed.plan.docNumber);
           if (sameNumber) {
             throw new ConflictError(
-              `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
-              { planId: sameNumber.id },
+              `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请按修订导入（revise=true，命令行 --revise），可先用 dryRun=true（--dry-run）查看差异`,
+              { planId: sameNumber.id, revisions: `/api/v1/plans/${sameNumber.id}/revisions` },
             );
           }
         }
