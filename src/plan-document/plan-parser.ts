@@ -658,7 +658,6 @@ function rowFromCells(
   if (
     categoryColumn >= 0 &&
     numberColumn === categoryColumn + 1 &&
-    cells.length < columns.length &&
     NUMBER_CELL.test(cells[categoryColumn] ?? '') &&
     !NUMBER_CELL.test(cells[numberColumn] ?? '')
   )
@@ -671,15 +670,15 @@ function rowFromCells(
   let mapped = fitCells(cells, columns, layout, inGroup);
   if (mapped === null) {
     // A ragged row: read the cells in the order of the columns, keep what fits.
-    const filled = cells.filter((c) => c !== '').length;
     mapped = columns.map((column, i) => {
       const c = cells[i] ?? '';
       return fits([c], [column]) ? c : '';
     });
     const lost = cells.slice(columns.length).filter((c) => c !== '');
     ragged =
-      `表格行的单元格数（${filled}）与表头的列数（${columns.length}）不符，已按列的顺序读取` +
-      (lost.length > 0 ? `，多出的“${clip(lost.join(' '))}”已忽略` : '');
+      lost.length > 0
+        ? `表格行的单元格比表头的${columns.length}列多，已按列的顺序读取，多出的“${clip(lost.join(' '))}”已忽略`
+        : `表格行的单元格与表头的${columns.length}列对不上，已按列的顺序读取`;
   }
   const cell = (column: Column): string[] =>
     columns.flatMap((c, i) => (c === column && mapped[i] !== '' ? [mapped[i]] : []));
@@ -809,7 +808,11 @@ function fitsStrictly(cell: string, column: Column): boolean {
   return column !== 'note' && column !== 'detail';
 }
 
+/** Characters without which no wording is a deadline. */
+const DEADLINE_CHARS = /[0-9０-９年月季期假学底内日号长持常按每]/;
+
 function looksLikeDeadline(cell: string): boolean {
+  if (!DEADLINE_CHARS.test(cell)) return false;
   return (
     extractDeadlineCellHints(cell, 2000).length > 0 ||
     /^(?:长期|持续|常态|全年|年内|按要求|按时|每[年学季月周])/.test(cell)
