@@ -92,7 +92,7 @@ const HALF_YEAR = /(?<![每])(上半年|下半年)/g;
 const QUARTER = /(?<![每\d])(第?)([一二三四1-4])季度(?:末|底)?(?:前|之前|以前)?/g;
 const MONTH_DEADLINE = new RegExp(
   `(?<![\\d〇○零一二三四五六七八九十])(?:(\\d{4}|${CN_YEAR})\\s*年)?${MONTH}\\s*月` +
-    `(?:(底前|底之前|底以前|底|末|份前|份之前|份以前)|(上中旬|中下旬|上旬|中旬|下旬)|(前|之前|以前)|${DAY}\\s*[日号]\\s*(前|之前|以前))`,
+    `(?:(底前|底之前|底以前|底|末|份前|份之前|份以前)|(上中旬|中下旬|上旬|中旬|下旬)(?:前|之前|以前)?|(前|之前|以前)|${DAY}\\s*[日号]\\s*(前|之前|以前))`,
   'g',
 );
 
@@ -143,7 +143,8 @@ function termDeadline(wording: string, year: number, calendar: SchoolCalendar): 
     if (/^(?:[23]|二|三)月|^春季/.test(w)) return dayBefore(calendar.springTermStart, year);
     return dayBefore(calendar.autumnTermStart, year);
   }
-  if (/寒假|秋季学期|第一学期|上学期/.test(w)) return dayBefore(calendar.winterBreakStart, winterYear);
+  if (/寒假|秋季学期|第一学期|上学期/.test(w))
+    return dayBefore(calendar.winterBreakStart, winterYear);
   return dayBefore(calendar.summerBreakStart, year);
 }
 

@@ -378,10 +378,14 @@ function headerColumn(text: string): Column | null {
   if (/^(?:序号|编号|序)$/.test(cell)) return 'number';
   if (CATEGORY_HEADER.test(cell)) return 'category';
   if (
-    /^(?:主要|牵头)?(?:(?:责任|牵头|主责|负责|主办)(?:单位|科室|部门|处室|股室)|责任主体)/.test(cell)
+    /^(?:主要|牵头)?(?:(?:责任|牵头|主责|负责|主办)(?:单位|科室|部门|处室|股室)|责任主体)/.test(
+      cell,
+    )
   )
     return 'lead';
-  if (/^(?:协同|协助)?(?:配合|协办|协同|参与|协助)(?:责任)?(?:单位|科室|部门|处室|股室)?$/.test(cell))
+  if (
+    /^(?:协同|协助)?(?:配合|协办|协同|参与|协助)(?:责任)?(?:单位|科室|部门|处室|股室)?$/.test(cell)
+  )
     return 'co';
   if (
     /^(?:(?:完成|截止)?(?:时限|时间|期限|日期)(?:节点|要求|安排)?|时间(?:节点|要求|安排)|进度(?:安排|要求)?)$/.test(
@@ -1000,6 +1004,9 @@ function assignRoles(body: Line[]): Role[] {
     // Sub-points start at 1 under each item; items may be numbered through the document.
     if (kids[0].line.number > 1) return strong('children');
     const own = kids.map((k) => hasUnits(k.index, k.end));
+    // "（一）…（牵头单位：…）" over "1."/"2." lines that name none: the heading is the item, its
+    // lines are its sub-points.
+    if (hasUnits(n.index, kids[0].index) && !own.some(Boolean)) return strong('parent');
     if (own.every(Boolean)) return strong('children');
     const last = kids.at(-1)!;
     const onlyLast = own.at(-1) && own.slice(0, -1).every((u) => !u);
@@ -1328,6 +1335,12 @@ class BodyParser {
       allUnits ||= draft.row.allUnits;
     }
     if (units.length === 0 && !allUnits) {
+      // "由组织科牵头，宣传科配合": units in the item's prose.
+      const prose = proseUnits(joinLines(draft.parts.map((p) => p.text)));
+      units = prose.units;
+      allUnits = prose.allUnits;
+    }
+    if (units.length === 0 && !allUnits) {
       const inherited = [
         ...this.subheadings.map((h) => h.heading).reverse(),
         this.section.heading,
@@ -1565,6 +1578,50 @@ class UnbracketedNotes {
     }
     return false;
   }
+}
+
+/** A unit's name in prose: a short name ending in what units' names end in. */
+const PROSE_UNIT_NAME =
+  /^[\u4e00-\u9fa5A-Za-z0-9（）()]{1,20}(?:科|室|处|办|中心|院|校|部|局|组|会|站|所|队|委|馆|团|股|园)$/;
+const PROSE_EVERY_UNIT = /^(?:局机关|全局|局属|区|全区)?(?:各|全体|所有)[\u4e00-\u9fa5]{1,12}$/;
+const PROSE_LEAD = /^(由|请)?(.+?)(?:牵头|负责|主责|主办)(.*)$/;
+const PROSE_CO = /^由?(.+?)(?:等单位|等部门|等)?(?:配合|协助|协同|参与|协办)(?:实施|完成|落实)?$/;
+const PROSE_LABELLED = /^(?:(牵头|责任|主责)|配合|协办|协同)(?:单位|科室|部门)(?:为|是)(.+)$/;
+
+/**
+ * Units an item names in prose: "由组织科牵头，宣传科、办公室配合", "牵头单位为监察室，配合单位为
+ * 组织科", "由人事科负责", "基教科牵头，教研室配合". Clause by clause; a name must look like a
+ * unit's ("…科", "…中心", "各学校"), so "由校长负责" names none.
+ */
+function proseUnits(text: string): { units: string[]; allUnits: boolean } {
+  const names = (list: string): string[] | null => {
+    const parts = list.split(/[、和及与]/).map((n) => n.trim());
+    return parts.length > 0 &&
+      parts.every((n) => PROSE_UNIT_NAME.test(n) || PROSE_EVERY_UNIT.test(n))
+      ? parts
+      : null;
+  };
+  const clauses = text.split(/[，,。；;！？!?\n]/).map((c) => c.trim());
+  const lead: string[] = [];
+  const co: string[] = [];
+  clauses.forEach((clause, i) => {
+    const labelled = PROSE_LABELLED.exec(clause);
+    if (labelled) {
+      const found = names(labelled[2]);
+      if (found) (labelled[1] ? lead : co).push(...found);
+      return;
+    }
+    if (lead.length > 0) return;
+    const m = PROSE_LEAD.exec(clause);
+    if (!m || (!m[1] && m[3] !== '')) return;
+    const found = names(m[2]);
+    if (!found) return;
+    lead.push(...found);
+    const next = PROSE_CO.exec(clauses[i + 1] ?? '');
+    const helpers = next ? names(next[1]) : null;
+    if (helpers) co.push(...helpers);
+  });
+  return unitsOf([...lead, ...co]);
 }
 
 /** Named units and the "各科室"-style every-unit flag of a list of unit names. */

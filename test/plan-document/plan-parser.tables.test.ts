@@ -121,7 +121,13 @@ describe('task tables with the column names bureaus use', () => {
       p('中川区教育局2025年工作要点任务分解表') +
       '<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid>' +
       header +
-      row(['教育公平'], ['扩大优质学位供给。', '新增学位2000个。'], ['基教科'], ['计财科'], ['8月底前']) +
+      row(
+        ['教育公平'],
+        ['扩大优质学位供给。', '新增学位2000个。'],
+        ['基教科'],
+        ['计财科'],
+        ['8月底前'],
+      ) +
       row([], ['做好随迁子女入学'], ['招生办'], [], ['9月开学前']) +
       header +
       row(['教育保障'], ['推进智慧校园建设'], ['信息中心'], ['装备中心、电教馆'], ['第四季度末']) +
@@ -149,10 +155,15 @@ describe('task tables with the column names bureaus use', () => {
   });
 
   it('reads a table of 5,000 rows', () => {
-    const lines = ['东海区教育局2025年重点工作任务分解表', '序号\t类别\t重点工作任务\t主要责任单位\t协同配合单位\t完成时限'];
+    const lines = [
+      '东海区教育局2025年重点工作任务分解表',
+      '序号\t类别\t重点工作任务\t主要责任单位\t协同配合单位\t完成时限',
+    ];
     for (let n = 1; n <= 5000; n++) {
       const category = n % 100 === 1 ? `第${Math.ceil(n / 100)}类` : '';
-      lines.push(`${n}\t${category}\t推进第${n}项重点工作。细化措施。\t科室${n % 23}\t科室${(n + 1) % 23}\t${(n % 12) + 1}月底前`);
+      lines.push(
+        `${n}\t${category}\t推进第${n}项重点工作。细化措施。\t科室${n % 23}\t科室${(n + 1) % 23}\t${(n % 12) + 1}月底前`,
+      );
     }
     const plan = parsePlanText(lines.join('\n'));
     expect(plan.sections).toHaveLength(50);
