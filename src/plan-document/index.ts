@@ -23,4 +23,9 @@ export {
   extractDeadlineHints,
   schoolCalendarWith,
 } from './deadline-hints.js';
+export {
+  suggestMilestones,
+  type MilestoneSuggestion,
+  type SuggestMilestonesOptions,
+} from './milestone-suggestions.js';
 export { docxToText, formatNumber, XmlError } from './docx-text.js';
