@@ -92,12 +92,23 @@ describe('suggested milestones (建议节点) API', () => {
     expect([0, 6]).not.toContain(new Date(`${second}T00:00:00Z`).getUTCDay());
     expect(suggestions[3].dueDate).toBe(`${Y}-09-30`);
 
-    // Whoever reads the task reads its suggestions; another unit does not.
-    expect(await suggestionsOf(coMember)).toEqual(suggestions);
+    // Whoever reads the task reads its suggestions; another unit's people do not.
+    expect(await suggestionsOf(supervisor)).toEqual(suggestions);
+    expect(await suggestionsOf(leadHead)).toEqual(suggestions);
     await as(outsider).get(`/api/v1/tasks/${lead.id}/milestone-suggestions`).expect(403);
+    await as(coMember).get(`/api/v1/tasks/${lead.id}/milestone-suggestions`).expect(403);
   });
 
   it('lets only the lead unit or a supervisor accept, and refuses unknown suggestions without creating any', async () => {
+    // The co-unit reads its own task's suggestions but does not accept them: that is the lead's.
+    expect(
+      (await as(coMember).get(`/api/v1/tasks/${co.id}/milestone-suggestions`).expect(200)).body,
+    ).toHaveLength(4);
+    const refused = await as(coMember)
+      .post(`/api/v1/tasks/${co.id}/milestone-suggestions/accept`)
+      .send({})
+      .expect(403);
+    expect(refused.body.message).toBe('只有牵头单位或督导室可以采纳建议节点');
     await as(coMember)
       .post(`/api/v1/tasks/${lead.id}/milestone-suggestions/accept`)
       .send({})
