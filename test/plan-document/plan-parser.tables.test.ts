@@ -142,6 +142,63 @@ describe('task tables with the column names bureaus use', () => {
     expect(plan.warnings).toEqual([]);
   });
 
+  it('skips a header repeated in a one-cell-per-line copy and reads a table without 序号', () => {
+    const vertical = parsePlanText(
+      [
+        '南山区教育局2025年工作要点',
+        '序号',
+        '工作任务',
+        '责任单位',
+        '完成时限',
+        '1',
+        '推进课程改革',
+        '教研室',
+        '6月底前',
+        '序号',
+        '工作任务',
+        '责任单位',
+        '完成时限',
+        '2',
+        '推进作业改革',
+        '基教科',
+        '10月上旬',
+      ].join('\n'),
+    );
+    expect(rows(vertical)).toEqual([
+      [null, 1, '推进课程改革', ['教研室'], ['2025-06-30']],
+      [null, 2, '推进作业改革', ['基教科'], ['2025-10-10']],
+    ]);
+    expect(vertical.warnings).toEqual([]);
+
+    const noNumbers = parsePlanText(
+      [
+        '南山区教育局2025年工作要点',
+        '工作内容\t责任科室\t完成时间',
+        '推进课程改革\t教研室\t6月底前',
+        '推进作业改革\t基教科、教研室\t年底前',
+      ].join('\n'),
+    );
+    expect(rows(noNumbers)).toEqual([
+      [null, 1, '推进课程改革', ['教研室'], ['2025-06-30']],
+      [null, 2, '推进作业改革', ['基教科', '教研室'], ['2025-12-31']],
+    ]);
+  });
+
+  it('reads a row whose cells do not line up with the header column by column, with a warning', () => {
+    const plan = parsePlanText(
+      [
+        '南山区教育局2025年工作要点',
+        '序号\t工作任务\t责任单位\t配合单位\t完成时限',
+        '1\t推进课程改革\t6月底前\t教研室',
+      ].join('\n'),
+    );
+    // The cell that fits its column is kept; the deadline in the unit column is not a unit.
+    expect(rows(plan)).toEqual([[null, 1, '推进课程改革', ['教研室'], []]]);
+    expect(plan.warnings).toEqual([
+      { line: 3, message: '表格行的单元格与表头的5列对不上，已按列的顺序读取' },
+    ]);
+  });
+
   it('reads a school calendar of its own for term wording', () => {
     const plan = parsePlanText(fixture('table-tabs.txt'), {
       schoolCalendar: { autumnTermStart: '08-28', summerBreakStart: '07-05' },
