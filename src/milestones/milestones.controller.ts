@@ -9,14 +9,27 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Min,
+} from 'class-validator';
 import { CurrentActor } from '../auth/auth.guard.js';
 import type { Actor } from '../auth/permissions.js';
 import { EntityIdPipe } from '../common/validation.js';
 import type { Page } from '../common/paging.js';
 import { PageQueryDto } from '../common/paging.js';
 import { TITLE_MAX_LENGTH } from './milestone-rules.js';
-import { MilestonesService, type MilestoneView } from './milestones.service.js';
+import {
+  type AcceptedSuggestions,
+  MilestonesService,
+  type MilestoneSuggestionView,
+  type MilestoneView,
+} from './milestones.service.js';
 
 export class CreateMilestoneDto {
   @ApiProperty({ description: '节点名称', minLength: 1, maxLength: TITLE_MAX_LENGTH })
@@ -85,6 +98,45 @@ export class MilestonePageDto {
   @ApiProperty() pageSize!: number;
 }
 
+export class MilestoneSuggestionDto {
+  @ApiProperty({ description: '建议序号（采纳时据此选择），从 1 起' }) index!: number;
+  @ApiProperty({ description: '节点名称：条目文字列出的一项具体措施' }) title!: string;
+  @ApiProperty({ example: '2026-06-30' }) dueDate!: string;
+  @ApiProperty({
+    enum: ['stated', 'spread'],
+    description: 'stated：措施自身写明的时限；spread：在任务截止前均匀安排的工作日',
+  })
+  source!: 'stated' | 'spread';
+  @ApiProperty({ nullable: true, type: String, description: '写明时限的原文，如“6月底前”' })
+  deadlineText!: string | null;
+  @ApiProperty({ description: '任务已有同名节点（采纳时跳过）' }) exists!: boolean;
+}
+
+export class AcceptSuggestionsDto {
+  @ApiPropertyOptional({
+    type: [Number],
+    description: '要采纳的建议序号；不给出则采纳全部',
+    example: [1, 3],
+  })
+  @IsOptional()
+  @IsArray({ message: '须为序号数组' })
+  @ArrayMaxSize(100, { message: '最多 100 个序号' })
+  @IsInt({ each: true, message: '序号须为整数' })
+  @Min(1, { each: true, message: '序号从 1 起' })
+  indexes?: number[];
+}
+
+class SkippedSuggestionDto {
+  @ApiProperty() index!: number;
+  @ApiProperty() title!: string;
+}
+
+export class AcceptedSuggestionsDto {
+  @ApiProperty({ type: [MilestoneViewDto] }) created!: MilestoneViewDto[];
+  @ApiProperty({ type: [SkippedSuggestionDto], description: '任务已有同名节点而未创建的建议' })
+  skipped!: SkippedSuggestionDto[];
+}
+
 @ApiTags('节点')
 @ApiBearerAuth()
 @Controller()
@@ -113,6 +165,34 @@ export class MilestonesController {
     @Query() query: PageQueryDto,
   ): Promise<Page<MilestoneView>> {
     return this.milestones.list(actor, id, query.page, query.pageSize);
+  }
+
+  @Get('tasks/:id/milestone-suggestions')
+  @ApiOperation({
+    summary:
+      '建议节点：按条目文字列出的具体措施（一是…二是…、分号分隔的措施、写明时限的句子）拆分，日期取其自身时限，否则在任务截止前均匀安排',
+  })
+  @ApiOkResponse({ type: [MilestoneSuggestionDto] })
+  suggestions(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+  ): Promise<MilestoneSuggestionView[]> {
+    return this.milestones.suggestions(actor, id);
+  }
+
+  @Post('tasks/:id/milestone-suggestions/accept')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      '采纳建议节点（牵头单位人员或督导室）：创建所选（默认全部）建议节点，已有同名节点的跳过；各节点按计划的提醒策略提醒',
+  })
+  @ApiOkResponse({ type: AcceptedSuggestionsDto })
+  acceptSuggestions(
+    @CurrentActor() actor: Actor,
+    @Param('id', new EntityIdPipe('任务')) id: string,
+    @Body() body: AcceptSuggestionsDto,
+  ): Promise<AcceptedSuggestions> {
+    return this.milestones.acceptSuggestions(actor, id, body.indexes);
   }
 
   @Patch('milestones/:id')

@@ -110,6 +110,32 @@ export class MilestonesRepository {
     return row?.task_id ?? null;
   }
 
+  /**
+   * What a task's milestones are suggested from: its item's text, the plan's year and the task's
+   * deadline; null for an unknown task.
+   */
+  async suggestionSource(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<{ itemBody: string; planYear: number; dueDate: string } | null> {
+    const [row]: { body: string; year: number; due_date: string }[] = await m.query(
+      `SELECT i.body, p.year, to_char(t.due_date, 'YYYY-MM-DD') AS due_date
+         FROM tasks t JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
+        WHERE t.id = $1`,
+      [taskId],
+    );
+    return row ? { itemBody: row.body, planYear: Number(row.year), dueDate: row.due_date } : null;
+  }
+
+  /** The titles of a task's milestones. */
+  async titlesOfTask(m: EntityManager, taskId: string): Promise<Set<string>> {
+    const rows: { title: string }[] = await m.query(
+      `SELECT title FROM milestones WHERE task_id = $1`,
+      [taskId],
+    );
+    return new Set(rows.map((r) => r.title));
+  }
+
   /** The milestone, row-locked for a change in the caller's transaction. */
   async lock(m: EntityManager, id: string): Promise<Milestone | null> {
     const [row]: MilestoneRow[] = await m.query(

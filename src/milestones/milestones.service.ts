@@ -4,6 +4,10 @@ import type { Action, Actor } from '../auth/permissions.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
 import { APP_CONFIG } from '../common/tokens.js';
+import { ForbiddenError } from '../auth/authorizer.service.js';
+import { businessDateOf } from '../calendar/business-time.js';
+import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { type MilestoneSuggestion, suggestMilestones } from '../plan-document/index.js';
 import type { AppConfig } from '../config/config.js';
 import { type EntityManager, Transactor } from '../database/transactor.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
@@ -42,6 +46,17 @@ export interface MilestoneChange {
   done?: boolean;
 }
 
+/** A suggested milestone, and whether the task already has a milestone of that title. */
+export interface MilestoneSuggestionView extends MilestoneSuggestion {
+  exists: boolean;
+}
+
+export interface AcceptedSuggestions {
+  created: MilestoneView[];
+  /** Chosen suggestions not created because the task already has a milestone of that title. */
+  skipped: { index: number; title: string }[];
+}
+
 function valid<T>(checked: Checked<T>): T {
   if (checked.ok) return checked.value;
   throw new InvalidInputException(checked.refusal.message, [checked.refusal]);
@@ -61,8 +76,110 @@ export class MilestonesService {
     private readonly deadlines: MilestoneDeadlineSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly calendar: WorkingCalendar,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The milestones suggested for a task: the measures its item's text lists, dated by their own
+   * words or spread on working days between today and the task's deadline.
+   */
+  async suggestions(actor: Actor, taskId: string): Promise<MilestoneSuggestionView[]> {
+    await this.tasks.requireAccess(actor, taskId, 'milestone.read');
+    const m = this.tx.manager;
+    const suggested = await this.suggest(m, taskId);
+    const existing = await this.repo.titlesOfTask(m, taskId);
+    return suggested.map((s) => ({ ...s, exists: existing.has(s.title) }));
+  }
+
+  /**
+   * Creates the chosen suggested milestones (all when `indexes` is not given) under the rules of
+   * `create`, skipping those whose title the task already has. The lead unit's people or a
+   * supervisor accept; everything commits at once, each milestone audited.
+   */
+  async acceptSuggestions(
+    actor: Actor,
+    taskId: string,
+    indexes?: readonly number[],
+  ): Promise<AcceptedSuggestions> {
+    const outcome = await this.tx.run(async (m) => {
+      const task = await this.tasks.lockForChange(m, actor, taskId, 'milestone.complete');
+      if (actor.role !== 'supervisor' && task.role !== 'lead') {
+        throw new ForbiddenError('只有牵头单位或督导室可以采纳建议节点', {
+          actor,
+          action: 'forbidden',
+          entityType: 'task',
+          entityId: taskId,
+          after: { attempted: 'milestone.suggestions.accept' },
+        });
+      }
+      this.requireOpen(task, '添加节点');
+      const suggested = await this.suggest(m, taskId);
+      const unknown = (indexes ?? []).filter((i) => !suggested.some((s) => s.index === i));
+      if (unknown.length > 0) {
+        throw new InvalidInputException(
+          `没有第 ${unknown.join('、')} 条建议节点（共 ${suggested.length} 条）`,
+          [{ field: 'indexes', message: `须为 1 到 ${suggested.length} 之间的序号` }],
+        );
+      }
+      const chosen = indexes ? suggested.filter((s) => indexes.includes(s.index)) : suggested;
+      const existing = await this.repo.titlesOfTask(m, taskId);
+      const now = this.clock.now();
+      const created: Milestone[] = [];
+      const skipped: AcceptedSuggestions['skipped'] = [];
+      const scheduled: QueuedOccurrence[] = [];
+      for (const suggestion of chosen) {
+        if (existing.has(suggestion.title)) {
+          skipped.push({ index: suggestion.index, title: suggestion.title });
+          continue;
+        }
+        const title = valid(checkTitle(suggestion.title));
+        const date = valid(
+          resolveMilestoneDate({ dueDate: suggestion.dueDate }, task, now, this.config.businessTz),
+        );
+        const row = await this.repo.insert(m, {
+          taskId,
+          title,
+          dueDate: date.dueDate,
+          dueAt: date.dueAt,
+          createdAt: now,
+        });
+        existing.add(title);
+        created.push(row);
+        await this.audit.record(m, {
+          actor,
+          action: 'milestone.create',
+          entityType: 'milestone',
+          entityId: row.id,
+          after: { ...this.snapshot(row), suggestion: suggestion.index },
+        });
+        scheduled.push(...(await this.replanReminders(m, row, task)));
+      }
+      await this.audit.record(m, {
+        actor,
+        action: 'milestone.suggestions.accept',
+        entityType: 'task',
+        entityId: taskId,
+        after: {
+          created: created.map((r) => r.title),
+          skipped: skipped.map((s) => s.title),
+        },
+      });
+      return { created, skipped, scheduled };
+    });
+    this.scheduler.queueSoon(outcome.scheduled);
+    return { created: outcome.created.map((r) => this.view(r)), skipped: outcome.skipped };
+  }
+
+  private async suggest(m: EntityManager, taskId: string): Promise<MilestoneSuggestion[]> {
+    const source = await this.repo.suggestionSource(m, taskId);
+    if (source === null) throw new NotFoundError(`任务 ${taskId} 不存在`);
+    const today = businessDateOf(this.clock.now(), this.config.businessTz);
+    return suggestMilestones(source.itemBody, source.dueDate, source.planYear, {
+      from: today,
+      adjust: (date) => this.calendar.previousOrSameWorkday(date),
+    });
+  }
 
   async list(
     actor: Actor,

@@ -1,4 +1,4 @@
-import type { DeadlineHint } from './plan-document.js';
+import type { DeadlineHint, SchoolCalendar } from './plan-document.js';
 
 const CN_DIGITS: Record<string, number> = {
   〇: 0,
@@ -89,12 +89,64 @@ const BARE_YEAR_PERIOD = new RegExp(
 );
 const FULL_YEAR = /(?<!每)全年(?![级龄度])/g;
 const HALF_YEAR = /(?<![每])(上半年|下半年)/g;
-const QUARTER = /(?<![每\d])(第?)([一二三四1-4])季度/g;
+const QUARTER = /(?<![每\d])(第?)([一二三四1-4])季度(?:末|底)?(?:前|之前|以前)?/g;
 const MONTH_DEADLINE = new RegExp(
   `(?<![\\d〇○零一二三四五六七八九十])(?:(\\d{4}|${CN_YEAR})\\s*年)?${MONTH}\\s*月` +
-    `(?:(底前|底之前|底以前|底|末|份前|份之前|份以前)|(上旬|中旬|下旬)|(前|之前|以前)|${DAY}\\s*[日号]\\s*(前|之前|以前))`,
+    `(?:(底前|底之前|底以前|底|末|份前|份之前|份以前)|(上中旬|中下旬|上旬|中旬|下旬)(?:前|之前|以前)?|(前|之前|以前)|${DAY}\\s*[日号]\\s*(前|之前|以前))`,
   'g',
 );
+
+/** The school calendar the term wording is dated by, unless the caller gives another. */
+export const DEFAULT_SCHOOL_CALENDAR: SchoolCalendar = {
+  springTermStart: '03-01',
+  summerBreakStart: '07-01',
+  autumnTermStart: '09-01',
+  winterBreakStart: '01-20',
+};
+
+/** The school calendar with the caller's dates; throws on a date that is not 'MM-DD'. */
+export function schoolCalendarWith(dates: Partial<SchoolCalendar> = {}): SchoolCalendar {
+  const calendar = { ...DEFAULT_SCHOOL_CALENDAR, ...dates };
+  for (const [name, value] of Object.entries(calendar)) {
+    const m = /^(\d{2})-(\d{2})$/.exec(value);
+    if (!m || isoDate(2024, Number(m[1]), Number(m[2])) === null)
+      throw new RangeError(`schoolCalendar.${name} must be 'MM-DD', got '${value}'`);
+  }
+  return calendar;
+}
+
+/**
+ * Deadlines set by the school year: "9月开学前" / "秋季开学前" (the day before the autumn term
+ * starts), "春季开学前", "寒假前" / "秋季学期末" (the day before the winter break, which falls in
+ * the next calendar year), "暑假前" / "学期末" / "春季学期末" (the day before the summer break).
+ * "每学期末" is a recurring duty, not a deadline.
+ */
+const SCHOOL_TERM = new RegExp(
+  `(?<![每\\d])(?:(\\d{4}|${CN_YEAR})\\s*年\\s*)?` +
+    '(?:(?:(?:[89]|八|九|[23]|二|三)月份?|秋季|秋季学期|春季|春季学期|新学期)开学(?:前|之前|以前)|' +
+    '放?[寒暑]假(?:前|之前|以前)|(?:秋季|春季|第[一二]|上|下|本)?学期(?:末|结束前)|学年(?:末|结束前))',
+  'g',
+);
+
+function termDeadline(wording: string, year: number, calendar: SchoolCalendar): string | null {
+  const w = wording.replace(/^.*年\s*/, '');
+  const dayBefore = (monthDay: string, y: number): string | null => {
+    const [month, day] = monthDay.split('-').map(Number);
+    const date = new Date(Date.UTC(y, month - 1, day - 1));
+    return isoDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+  };
+  const monthOf = (monthDay: string): number => Number(monthDay.slice(0, 2));
+  // The winter break that ends the autumn term falls in the next calendar year.
+  const winterYear =
+    monthOf(calendar.winterBreakStart) < monthOf(calendar.autumnTermStart) ? year + 1 : year;
+  if (/开学/.test(w)) {
+    if (/^(?:[23]|二|三)月|^春季/.test(w)) return dayBefore(calendar.springTermStart, year);
+    return dayBefore(calendar.autumnTermStart, year);
+  }
+  if (/寒假|秋季学期|第一学期|上学期/.test(w))
+    return dayBefore(calendar.winterBreakStart, winterYear);
+  return dayBefore(calendar.summerBreakStart, year);
+}
 
 interface Candidate {
   index: number;
@@ -122,7 +174,11 @@ function periodDate(year: number, period: string): string | null {
  * Only wording that marks a deadline counts: "6月底前", "年内", "第三季度", "3月15日前" — not a
  * plain date such as "3月15日召开" or "2024年普通高校…".
  */
-export function extractDeadlineHints(text: string, year: number | null): DeadlineHint[] {
+export function extractDeadlineHints(
+  text: string,
+  year: number | null,
+  calendar: SchoolCalendar = DEFAULT_SCHOOL_CALENDAR,
+): DeadlineHint[] {
   if (year === null) return [];
   const s = toHalfWidthDigits(text);
   const found: Candidate[] = [];
@@ -148,14 +204,18 @@ export function extractDeadlineHints(text: string, year: number | null): Deadlin
     let date: string | null = null;
     if (monthEnd) date = endOfMonth(y, month);
     else if (tenDays === '上旬') date = isoDate(y, month, 10);
-    else if (tenDays === '中旬') date = isoDate(y, month, 20);
-    else if (tenDays === '下旬') date = endOfMonth(y, month);
+    else if (tenDays === '中旬' || tenDays === '上中旬') date = isoDate(y, month, 20);
+    else if (tenDays === '下旬' || tenDays === '中下旬') date = endOfMonth(y, month);
     else if (beforeMonth) date = month <= 12 ? endOfMonth(y, month - 1) : null;
     else if (dayText) {
       const day = parseSmallNumber(dayText);
       date = day === null ? null : isoDate(y, month, day);
     }
     add(m.index, m[0].length, date);
+  }
+  for (const m of s.matchAll(SCHOOL_TERM)) {
+    const y = m[1] ? parseYear(m[1]) : year;
+    if (y !== null) add(m.index, m[0].length, termDeadline(m[0], y, calendar));
   }
 
   // Earlier first; at the same place the longer wording wins ("2023年底前" over "年底前").
@@ -200,8 +260,12 @@ const CELL_DATES = [
  * bare month or day counts there: "6月" → the month's last day, "6月30日" or "2024.6.30" → that
  * day; of a range ("3-6月", "3月至6月") only the end is a deadline.
  */
-export function extractDeadlineCellHints(text: string, year: number | null): DeadlineHint[] {
-  const hints = extractDeadlineHints(text, year);
+export function extractDeadlineCellHints(
+  text: string,
+  year: number | null,
+  calendar: SchoolCalendar = DEFAULT_SCHOOL_CALENDAR,
+): DeadlineHint[] {
+  const hints = extractDeadlineHints(text, year, calendar);
   if (hints.length > 0 || year === null) return hints;
   const s = toHalfWidthDigits(text);
   const found: Candidate[] = [];

@@ -13,7 +13,12 @@ import {
   type PlanDocumentLimit,
   type PlanDocumentLimits,
 } from './limits.js';
-import { PlanOverLimitError, PlanParseError, type ParsedPlan } from './plan-document.js';
+import {
+  PlanOverLimitError,
+  PlanParseError,
+  type ParsedPlan,
+  type PlanParseOptions,
+} from './plan-document.js';
 import { parsePlanText } from './plan-parser.js';
 
 const SUPPORTED = '仅支持 .txt（UTF-8、UTF-16 或 GB18030 编码）和 .docx 格式的工作要点文档';
@@ -57,8 +62,9 @@ export async function readAndParsePlan(
   fileName: string,
   content: Buffer,
   limits: PlanDocumentLimits = PLAN_DOCUMENT_LIMITS,
+  options: PlanParseOptions = {},
 ): Promise<ParsedPlan> {
-  return parsePlanText(await readPlanDocument(fileName, content, limits));
+  return parsePlanText(await readPlanDocument(fileName, content, limits), options);
 }
 
 const NO_MAIN_DOCUMENT = '压缩包中没有 Word 文档正文（word/document.xml），不是有效的 .docx 文件';

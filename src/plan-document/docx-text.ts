@@ -231,8 +231,9 @@ export interface DocxParts {
 }
 
 /**
- * One line per paragraph (table cells: one line per cell paragraph; text boxes: after the
- * paragraph that holds them), numbered paragraphs prefixed with their number and the separator
+ * One line per paragraph (a table row of several cells: one line, its cells separated by tabs,
+ * the paragraphs of a cell joined; a row of one cell: one line per paragraph; text boxes: after
+ * the paragraph that holds them), numbered paragraphs prefixed with their number and the separator
  * Word puts after it (tab by default). Deleted (tracked) and hidden text is left out.
  * Throws XmlError when the main document part is not well-formed; a malformed numbering or
  * styles part is ignored (the text then has no automatic numbers).
@@ -295,6 +296,19 @@ const NOT_TEXT = new Set([
   'w:commentReference',
 ]);
 
+/** The paragraphs of a table cell as one cell text: no tab or line break inside. */
+function joinParagraphs(paragraphs: string[]): string {
+  let text = '';
+  for (const raw of paragraphs) {
+    const p = raw.replace(/[\t\s]+/g, ' ').trim();
+    if (p === '') continue;
+    // Chinese text runs on; Latin words and numbers keep a space between them.
+    if (/[A-Za-z0-9]$/.test(text) && /^[A-Za-z0-9]/.test(p)) text += ' ';
+    text += p;
+  }
+  return text;
+}
+
 interface ParagraphText {
   text: string;
   /** w:txbxContent elements met in the paragraph, read after it. */
@@ -316,9 +330,27 @@ class TextWriter {
       if (!isElement(node)) continue;
       if (node.name === 'w:p') this.paragraph(node);
       else if (node.name === 'w:tr') {
-        if (!child(child(node, 'w:trPr'), 'w:del')) this.blocks(node);
+        if (!child(child(node, 'w:trPr'), 'w:del')) this.row(node);
       } else if (BLOCK_CONTAINERS.has(node.name)) this.blocks(node);
     }
+  }
+
+  /**
+   * A row of several cells is one line, as a task table's row reads in a text copy: the row's
+   * cells stay together however many paragraphs each has.
+   */
+  private row(tr: XmlElement): void {
+    const cells = childrenNamed(tr, 'w:tc');
+    if (cells.length < 2) {
+      this.blocks(tr);
+      return;
+    }
+    const texts = cells.map((cell) => {
+      const writer = new TextWriter(this.numbering, this.styles);
+      writer.blocks(cell);
+      return joinParagraphs(writer.finish().split('\n'));
+    });
+    this.lines.push(texts.join('\t'));
   }
 
   finish(): string {

@@ -9,11 +9,23 @@ export type {
   ParsedPlan,
   ParsedSection,
   ParseWarning,
+  PlanParseOptions,
+  SchoolCalendar,
 } from './plan-document.js';
 export { PlanDocumentRefusal, PlanOverLimitError, PlanParseError } from './plan-document.js';
 export { PLAN_DOCUMENT_LIMITS, type PlanDocumentLimit, type PlanDocumentLimits } from './limits.js';
 export { checkFileSize, parsePlanDocument, type ParseBudget } from './parse-plan-document.js';
 export { readPlanDocument } from './document-reader.js';
 export { parsePlanText } from './plan-parser.js';
-export { extractDeadlineCellHints, extractDeadlineHints } from './deadline-hints.js';
+export {
+  DEFAULT_SCHOOL_CALENDAR,
+  extractDeadlineCellHints,
+  extractDeadlineHints,
+  schoolCalendarWith,
+} from './deadline-hints.js';
+export {
+  suggestMilestones,
+  type MilestoneSuggestion,
+  type SuggestMilestonesOptions,
+} from './milestone-suggestions.js';
 export { docxToText, formatNumber, XmlError } from './docx-text.js';

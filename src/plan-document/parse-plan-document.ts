@@ -8,7 +8,13 @@ import {
   type PlanDocumentLimit,
   type PlanDocumentLimits,
 } from './limits.js';
-import { PlanOverLimitError, PlanParseError, type ParsedPlan } from './plan-document.js';
+import { schoolCalendarWith } from './deadline-hints.js';
+import {
+  PlanOverLimitError,
+  PlanParseError,
+  type ParsedPlan,
+  type PlanParseOptions,
+} from './plan-document.js';
 
 /** Limits to use instead of PLAN_DOCUMENT_LIMITS for one document. */
 export type ParseBudget = Partial<PlanDocumentLimits>;
@@ -18,6 +24,7 @@ export interface WorkerInput {
   fileName: string;
   content: Uint8Array;
   limits: PlanDocumentLimits;
+  options: PlanParseOptions;
 }
 
 /** The one message a worker posts back. */
@@ -30,7 +37,7 @@ export type WorkerOutput =
 /**
  * Reads and parses a plan document (.txt or .docx) off the caller's event loop: in a worker
  * thread of its own, with a heap limit (maxHeapMb), terminated when it runs past timeoutMs.
- * Resolves to the ParsedPlan; rejects with PlanParseError for a file that is not a readable plan
+ * `options` say how wording is dated (see PlanParseOptions). Resolves to the ParsedPlan; rejects with PlanParseError for a file that is not a readable plan
  * and with PlanOverLimitError for one over a limit (file size, zip entries, uncompressed size,
  * XML nesting, time, memory). At most as many documents as there are CPUs are parsed at once;
  * the others wait their turn.
@@ -39,14 +46,19 @@ export async function parsePlanDocument(
   fileName: string,
   content: Buffer,
   budget: ParseBudget = {},
+  options: PlanParseOptions = {},
 ): Promise<ParsedPlan> {
   const limits = limitsWith(budget);
+  // A wrong option is the caller's mistake, told before any work is done.
+  schoolCalendarWith(options.schoolCalendar);
   if (content.length === 0) throw new PlanParseError('文件为空');
   if (content.length > limits.maxFileBytes) throw overLimit('maxFileBytes', limits);
   const script = workerScript();
   // Only when running from the TypeScript sources without a build (see workerScript).
-  if (script === null) return readAndParsePlan(fileName, content, limits);
-  return slots.run(() => parseInWorker(script, { fileName, content: copy(content), limits }));
+  if (script === null) return readAndParsePlan(fileName, content, limits, options);
+  return slots.run(() =>
+    parseInWorker(script, { fileName, content: copy(content), limits, options }),
+  );
 }
 
 /** Throws PlanOverLimitError when a file of `bytes` is over the file size limit. */

@@ -13,6 +13,30 @@ export interface DeadlineHint {
   date: string;
 }
 
+/**
+ * The school year's dates that term wording ("9月开学前", "寒假前", "学期末") is dated by, each
+ * 'MM-DD'. The day before a term or break starts is the deadline.
+ */
+export interface SchoolCalendar {
+  /** First day of the spring term (春季开学), in the plan year. Default '03-01'. */
+  springTermStart: string;
+  /** First day of the summer break (暑假), in the plan year. Default '07-01'. */
+  summerBreakStart: string;
+  /** First day of the autumn term (秋季开学), in the plan year. Default '09-01'. */
+  autumnTermStart: string;
+  /**
+   * First day of the winter break (寒假) after the autumn term: in the year after the plan year
+   * when it is earlier in the year than the autumn term start. Default '01-20'.
+   */
+  winterBreakStart: string;
+}
+
+/** How a document is read; every option has a default. */
+export interface PlanParseOptions {
+  /** The dates "开学前", "寒假前", "学期末" … mean; missing ones take their defaults. */
+  schoolCalendar?: Partial<SchoolCalendar>;
+}
+
 export interface ParsedItem {
   /** The number as written in the document (1 for "1." and for "（一）"). */
   number: number;

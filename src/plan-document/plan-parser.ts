@@ -1,6 +1,7 @@
 import {
   extractDeadlineCellHints,
   extractDeadlineHints,
+  schoolCalendarWith,
   hintKey,
   isoDate,
   parseSmallNumber,
@@ -9,6 +10,8 @@ import {
 } from './deadline-hints.js';
 import {
   PlanParseError,
+  type PlanParseOptions,
+  type SchoolCalendar,
   type ParsedItem,
   type ParsedPlan,
   type ParsedSection,
@@ -153,7 +156,15 @@ const RANK: Partial<Record<Kind, number>> = {
 /** What a line is in the body, once the entries are arranged. */
 type Role = 'section' | 'subheading' | 'item' | 'sectionItem' | 'text';
 
-type Column = 'number' | 'task' | 'detail' | 'lead' | 'co' | 'deadline' | 'other';
+type Column = 'number' | 'task' | 'detail' | 'lead' | 'co' | 'deadline' | 'category' | 'note';
+
+interface TableHeader {
+  columns: Column[];
+  /** The column names as written. */
+  names: string[];
+  /** Names of the columns the parser does not know (kept as notes). */
+  unknown: string[];
+}
 
 interface RowData {
   task: string;
@@ -163,6 +174,10 @@ interface RowData {
   allUnits: boolean;
   /** The "完成时限" cell. */
   deadline: string;
+  /** The category ("类别") the row belongs to, given on it or on an earlier row of its group. */
+  category: string | null;
+  /** Cells kept as notes on the item ("分管领导", "备注", unknown columns). */
+  notes: { name: string; value: string }[];
 }
 
 interface Line {
@@ -175,7 +190,7 @@ interface Line {
   /** The text after the numbering. */
   rest: string;
   /** The columns of a table header line. */
-  columns?: Column[];
+  header?: TableHeader;
   /** The cells of a table row. */
   row?: RowData;
 }
@@ -199,6 +214,8 @@ interface SectionDraft {
   items: ParsedItem[];
   /** Warnings about lines that belong to no item; dropped when the section has no items. */
   stray: ParseWarning[];
+  /** Opened by a table's category cell. */
+  fromCategory?: boolean;
 }
 
 interface ItemDraft {
@@ -212,14 +229,26 @@ interface ItemDraft {
   row?: RowData;
 }
 
-export function parsePlanText(text: string): ParsedPlan {
-  const lines = classify(text);
+/**
+ * Parses the text of a work plan. `options` say how wording is dated (the school calendar of
+ * "9月开学前", "寒假前" …); without them the defaults apply.
+ */
+export function parsePlanText(text: string, options: PlanParseOptions = {}): ParsedPlan {
+  const calendar = schoolCalendarWith(options.schoolCalendar);
+  const tableWarnings: ParseWarning[] = [];
+  const lines = classify(text, tableWarnings);
   const header = readHeader(lines);
   const body = lines.slice(header.bodyStart);
   const roles = assignRoles(body);
   if (!roles.some((r) => r === 'item' || r === 'sectionItem'))
     throw new PlanParseError(NO_ITEMS_MESSAGE);
-  const { sections, warnings } = new BodyParser(body, roles, header.year).run();
+  const { sections, warnings } = new BodyParser(
+    body,
+    roles,
+    header.year,
+    calendar,
+    tableWarnings,
+  ).run();
   if (sections.every((s) => s.items.length === 0)) throw new PlanParseError(NO_ITEMS_MESSAGE);
 
   const units = new Set<string>();
@@ -242,10 +271,10 @@ export function parsePlanText(text: string): ParsedPlan {
 // ---------------------------------------------------------------------------------------------
 // Lines
 
-function classify(text: string): Line[] {
+function classify(text: string, tableWarnings: ParseWarning[]): Line[] {
   const raw = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const lines: Line[] = raw.map((r, i) =>
-    classifyLine(i + 1, r.replace(/\u200B|\u200C|\u200D|\u2060/g, '').trim()),
+    classifyLine(i + 1, withoutCellBar(r.replace(/\u200B|\u200C|\u200D|\u2060/g, '').trim())),
   );
   // A signature is the organisation line right before a date line.
   for (let i = 0; i < lines.length; i++) {
@@ -254,9 +283,15 @@ function classify(text: string): Line[] {
     if (prev !== null && lines[prev].kind === 'text' && ORG_LINE_RE.test(lines[prev].text))
       lines[prev].kind = 'meta';
   }
-  markTableRows(lines);
+  markTableRows(lines, tableWarnings);
   resolveShi(lines);
   return lines;
+}
+
+/** "推进… |": a table cell of a web copy that has one cell per line. */
+function withoutCellBar(text: string): string {
+  const m = /^([^|｜]*?)\s*[|｜]$/.exec(text);
+  return m ? m[1] : text;
 }
 
 function classifyLine(no: number, text: string): Line {
@@ -289,8 +324,8 @@ function classifyLine(no: number, text: string): Line {
     return { ...line, kind: 'shi', number: parseSmallNumber(m[1])!, rest: m[2] };
   if (SUB_POINT_RE.test(text)) return { ...line, kind: 'sub' };
   if (UNIT_LINE.test(text)) return { ...line, kind: 'units' };
-  const columns = tableColumns(text);
-  if (columns) return { ...line, kind: 'tableHeader', columns };
+  const header = tableColumns(text);
+  if (header) return { ...line, kind: 'tableHeader', header };
   return line;
 }
 
@@ -330,42 +365,99 @@ function resolveShi(lines: Line[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tables: "序号 工作任务 责任单位 完成时限" and rows with cells separated by tabs or 2+ spaces
+// Tables (任务分解表): "序号 重点工作任务 主要责任单位 协同配合单位 完成时限" and rows with cells
+// separated by tabs, 2+ spaces or "|", or one cell per line as web copies have them
 
-function headerColumn(cell: string): Column | null {
+const CATEGORY_HEADER =
+  /^(?:类别|类型|分类|项目|板块|领域|重点领域|工作类别|任务类别|项目类别|工作板块|工作领域|所属板块|所属领域)$/;
+const NOTE_HEADER =
+  /^(?:(?:分管|责任|牵头|联系)局?领导|责任人|负责人|联系人|备注|说明|完成标准|目标要求|预期(?:成效|目标)|成果形式|考核指标|工作目标|目标|评价标准|考核标准|工作要求|具体要求)$/;
+
+function headerColumn(text: string): Column | null {
+  const cell = text.replace(/[\s\u3000]+/g, '');
   if (/^(?:序号|编号|序)$/.test(cell)) return 'number';
-  if (/^(?:(?:责任|牵头|主责|负责|主办)(?:单位|科室|部门|处室|股室)|责任主体)/.test(cell))
-    return 'lead';
-  if (/^(?:配合|协办|协同|参与|协助)(?:单位|科室|部门|处室|股室)?$/.test(cell)) return 'co';
-  if (/^(?:(?:完成)?(?:时限|时间|期限)|时间(?:节点|要求|安排)|进度(?:安排|要求)?)$/.test(cell))
-    return 'deadline';
-  if (cell.length <= 10 && /任务|内容|事项|要点|举措|措施|项目/.test(cell)) return 'task';
+  if (CATEGORY_HEADER.test(cell)) return 'category';
   if (
-    /^(?:(?:分管|责任|牵头|联系)局?领导|责任人|负责人|联系人|备注|类别|类型|领域|板块|完成标准|目标要求|预期(?:成效|目标)|成果形式|考核指标|工作目标|目标)$/.test(
+    /^(?:主要|牵头)?(?:(?:责任|牵头|主责|负责|主办)(?:单位|科室|部门|处室|股室)|责任主体)/.test(
       cell,
     )
   )
-    return 'other';
+    return 'lead';
+  if (
+    /^(?:协同|协助)?(?:配合|协办|协同|参与|协助)(?:责任)?(?:单位|科室|部门|处室|股室)?$/.test(cell)
+  )
+    return 'co';
+  if (
+    /^(?:(?:完成|截止)?(?:时限|时间|期限|日期)(?:节点|要求|安排)?|时间(?:节点|要求|安排)|进度(?:安排|要求)?)$/.test(
+      cell,
+    )
+  )
+    return 'deadline';
+  if (NOTE_HEADER.test(cell)) return 'note';
+  if (cell.length <= 10 && /任务|内容|事项|要点|举措|措施|项目/.test(cell)) return 'task';
   return null;
 }
 
-function tableColumns(text: string): Column[] | null {
-  const cells = text.split(/[\s\u3000]+/).filter((c) => c !== '');
-  if (cells.length < 2 || cells.length > 12) return null;
-  const columns: Column[] = [];
-  for (const cell of cells) {
-    const column = headerColumn(cell);
-    if (column === null) return null;
-    columns.push(column === 'task' && columns.includes('task') ? 'detail' : column);
-  }
-  const hasUnits = columns.includes('lead') || columns.includes('co');
-  return columns.includes('task') && hasUnits ? columns : null;
+/** The cells of a line written "| a | b |" or "a | b |". */
+function pipeCells(text: string): string[] {
+  const cells = text.split(/[|｜]/).map((c) => c.trim());
+  if (cells[0] === '') cells.shift();
+  if (cells.length > 0 && cells.at(-1) === '') cells.pop();
+  return cells;
 }
 
-function markTableRows(lines: Line[]): void {
-  let columns: Column[] | null = null;
+const PIPE = /[|｜]/;
+/** "|---|:---:|": the rule under a header in a web copy. */
+const PIPE_RULE = /^[|｜]?\s*:?-{2,}:?\s*(?:[|｜]\s*:?-{2,}:?\s*)*[|｜]?$/;
+
+function tableColumns(text: string): TableHeader | null {
+  const cells = PIPE.test(text)
+    ? pipeCells(text)
+    : text.split(/[\s\u3000]+/).filter((c) => c !== '');
+  return tableHeaderOf(cells);
+}
+
+/**
+ * The header of a table from its cells; null when they are no task table's header: it needs a
+ * task column and a unit column, and at most one unknown column for every two known ones (an
+ * unknown column is kept, its cells as notes, and warned about).
+ */
+function tableHeaderOf(cells: string[]): TableHeader | null {
+  if (cells.length < 2 || cells.length > 12) return null;
+  const columns: Column[] = [];
+  const unknown: string[] = [];
+  for (const cell of cells) {
+    if (cell === '' || cell.length > 12 || /[。；;，,：:！？!?、]/.test(cell)) return null;
+    let column = headerColumn(cell);
+    if (column === null) {
+      unknown.push(cell);
+      column = 'note';
+    }
+    if (column === 'task' && columns.includes('task')) column = 'detail';
+    if (column === 'category' && columns.includes('category')) column = 'note';
+    columns.push(column);
+  }
+  const known = cells.length - unknown.length;
+  const hasUnits = columns.includes('lead') || columns.includes('co');
+  if (!columns.includes('task') || !hasUnits) return null;
+  if (unknown.length > 0 && (known < 3 || unknown.length * 2 > known)) return null;
+  return { columns, names: cells.map((c) => c.replace(/[\s\u3000]+/g, '')), unknown };
+}
+
+type RowResult = { number: number | null; data: RowData; ragged: string | null } | 'bad' | null;
+
+/**
+ * Marks the rows of the task tables and collects what is wrong with them. A header repeated at
+ * the top of every page is skipped; a category cell given only on the first row of its group
+ * holds for the rows after it.
+ */
+function markTableRows(lines: Line[], warnings: ParseWarning[]): void {
+  let table: TableHeader | null = null;
+  /** Rows of the table are written one per line (not one cell per line). */
+  let rowsInLines = false;
+  let category: string | null = null;
   let count = 0;
-  const mark = (line: Line, row: ReturnType<typeof rowFromCells>): void => {
+  const mark = (line: Line, row: RowResult): void => {
     if (row === null) return;
     if (row === 'bad') {
       line.kind = 'badRow';
@@ -373,114 +465,225 @@ function markTableRows(lines: Line[]): void {
       return;
     }
     count++;
+    if (row.data.category !== null) category = row.data.category;
+    else row.data.category = category;
     line.kind = 'row';
     line.number = row.number ?? count;
     line.rest = row.data.task;
     line.row = row.data;
+    if (row.ragged) warnings.push({ line: line.no, message: row.ragged });
   };
+  /** Starts a table at its header line; false for the same header repeated. */
+  const begin = (line: Line, header: TableHeader): boolean => {
+    if (table !== null && sameHeader(table, header)) {
+      line.kind = 'meta';
+      return false;
+    }
+    table = header;
+    category = null;
+    line.kind = 'tableHeader';
+    line.header = header;
+    for (const name of header.unknown)
+      warnings.push({
+        line: line.no,
+        message: `表格表头中的“${name}”列无法识别，该列内容已作为备注保留`,
+      });
+    return true;
+  };
+  const inGroup = (): boolean => category !== null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.kind === 'tableHeader') {
-      columns = line.columns!;
+      begin(line, line.header!);
+      rowsInLines = true;
       continue;
     }
     const vertical = verticalHeader(lines, i);
     if (vertical) {
+      begin(line, vertical.header);
       line.kind = 'tableHeader';
-      line.columns = vertical;
       for (let j = i + 1; j < i + vertical.length; j++) lines[j].kind = 'meta';
-      i = verticalRows(lines, i + vertical.length, vertical, mark) - 1;
-      columns = null;
+      i = verticalRows(lines, i + vertical.length, vertical.header, mark, inGroup) - 1;
+      rowsInLines = false;
       continue;
     }
-    if (columns === null || (line.kind !== 'text' && line.kind !== 'numbered')) continue;
-    const tabbed = line.text.includes('\t');
-    if (!tabbed && !/[ \u3000]{2,}/.test(line.text)) {
+    if (table === null || !rowsInLines || (line.kind !== 'text' && line.kind !== 'numbered'))
+      continue;
+    if (PIPE_RULE.test(line.text)) {
+      line.kind = 'meta';
+      continue;
+    }
+    const header: TableHeader = table;
+    let cells: string[];
+    let layout: CellLayout;
+    if (PIPE.test(line.text)) {
+      cells = pipeCells(line.text);
+      layout = 'pipe';
+    } else if (line.text.includes('\t')) {
+      cells = line.text.split('\t').map((c) => c.trim());
+      layout = 'tab';
+    } else if (/[ \u3000]{2,}/.test(line.text)) {
+      cells = line.text.split(/[ \u3000]{2,}/).map((c) => c.trim());
+      layout = 'space';
+    } else {
       // "1 推进…": a row whose cells cannot be told apart.
-      const numberFirst = columns[0] === 'number' && line.kind === 'text';
+      const numberFirst = header.columns[0] === 'number' && line.kind === 'text';
       if (numberFirst && /^[0-9０-９]+[ \u3000]\S/.test(line.text)) mark(line, 'bad');
       continue;
     }
-    const cells = (tabbed ? line.text.split('\t') : line.text.split(/[ \u3000]{2,}/)).map((c) =>
-      c.trim(),
-    );
-    const row = rowFromCells(cells, columns, tabbed ? 'tab' : 'space');
+    const row = rowFromCells(cells, header, layout, inGroup());
     // A numbered item that happens to hold a tab stays an item.
     if (row !== 'bad' || line.kind === 'text') mark(line, row);
   }
 }
 
+function sameHeader(a: TableHeader, b: TableHeader): boolean {
+  return a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+}
+
 /**
- * A table header whose cells stand one per line, as a .docx table reads: its columns, one per
- * header line. Only tables with a "序号" column first are read so.
+ * A table header whose cells stand one per line, as web copies have them: its header and how
+ * many lines it takes. It starts with a column name the parser knows.
  */
-function verticalHeader(lines: Line[], i: number): Column[] | null {
-  if (lines[i].kind !== 'text' || headerColumn(lines[i].text) !== 'number') return null;
-  const columns: Column[] = [];
+function verticalHeader(lines: Line[], i: number): { header: TableHeader; length: number } | null {
+  const first = lines[i];
+  if (first.kind !== 'text' || first.text.length > 12 || headerColumn(first.text) === null)
+    return null;
+  const cells: string[] = [];
   for (let j = i; j < lines.length && j < i + 12; j++) {
-    const column = lines[j].kind === 'text' ? headerColumn(lines[j].text) : null;
-    if (column === null) break;
-    columns.push(column === 'task' && columns.includes('task') ? 'detail' : column);
+    const text = lines[j].text;
+    if (lines[j].kind !== 'text' || text.length > 12 || /[。；;，,：:！？!?、]/.test(text)) break;
+    // An unknown column name only between known ones.
+    if (headerColumn(text) === null) {
+      const next = lines[j + 1];
+      if (next === undefined || next.kind !== 'text' || headerColumn(next.text) === null) break;
+    }
+    cells.push(text);
   }
-  const hasUnits = columns.includes('lead') || columns.includes('co');
-  return columns.length >= 3 && columns.includes('task') && hasUnits ? columns : null;
+  if (cells.length < 3) return null;
+  const header = tableHeaderOf(cells);
+  return header ? { header, length: cells.length } : null;
 }
 
 /**
  * Rows of a table read one cell per line: a row starts with its number and has one line per
- * column (an empty cell is an empty line); a task cell of several paragraphs makes the row longer
- * when the next row's number follows. Returns the index of the first line after the table.
+ * column (an empty cell is an empty line); it runs to the next row's number, which is the next
+ * greater number — rows picked out of a larger table skip numbers — found where a whole row, or
+ * a row without its category cell, ends, else within a few lines (a task cell of several
+ * paragraphs). Without a number column every row has one line per column. A header repeated on
+ * a new page is skipped. Returns the index of the first line after the table.
  */
 function verticalRows(
   lines: Line[],
   start: number,
-  columns: Column[],
-  mark: (line: Line, row: ReturnType<typeof rowFromCells>) => void,
+  header: TableHeader,
+  mark: (line: Line, row: RowResult) => void,
+  inGroup: () => boolean,
 ): number {
-  const isNumber = (j: number, n: number | null): boolean =>
-    j < lines.length &&
-    NUMBER_CELL.test(lines[j].text) &&
-    (n === null || Number(toHalfWidthDigits(lines[j].text).replace(/\D/g, '')) === n);
+  const columns = header.columns;
+  const width = columns.length;
+  const numberColumn = columns.indexOf('number');
+  const valueAt = (j: number): number | null =>
+    j < lines.length && NUMBER_CELL.test(lines[j].text)
+      ? Number(toHalfWidthDigits(lines[j].text).replace(/\D/g, ''))
+      : null;
+  const repeatAt = (j: number): boolean =>
+    j + width <= lines.length && header.names.every((n, k) => lines[j + k].text === n);
+  /** A line that starts an entry of the outline ends the table. */
+  const outlineAt = (j: number): boolean =>
+    j < lines.length && RANK[lines[j].kind] !== undefined && lines[j].kind !== 'numbered';
   let i = start;
-  while (i < lines.length && lines[i].kind === 'blank') i++;
-  while (isNumber(i, null)) {
-    const n = Number(toHalfWidthDigits(lines[i].text).replace(/\D/g, ''));
-    let end = Math.min(i + columns.length, lines.length);
-    // More paragraphs in a cell: the row runs to the next row's number, if it comes soon.
-    if (!isNumber(end, n + 1) && end < lines.length) {
-      for (let j = end + 1; j < Math.min(end + 8, lines.length); j++) {
-        if (RANK[lines[j].kind] !== undefined && lines[j].kind !== 'numbered') break;
-        if (isNumber(j, n + 1)) {
-          end = j;
-          break;
-        }
+  const skipBlank = (): void => {
+    while (i < lines.length && lines[i].kind === 'blank') i++;
+  };
+  skipBlank();
+  while (i < lines.length) {
+    if (repeatAt(i)) {
+      for (let j = i; j < i + width; j++) lines[j].kind = 'meta';
+      i += width;
+      skipBlank();
+      continue;
+    }
+    let end: number;
+    if (numberColumn === 0) {
+      const n = valueAt(i);
+      if (n === null) break;
+      const next = (j: number): boolean => {
+        const v = valueAt(j);
+        return (v !== null && v > n) || repeatAt(j);
+      };
+      const ends = columns.includes('category') ? [i + width, i + width - 1] : [i + width];
+      end = ends.find(next) ?? -1;
+      for (let j = i + 2; end < 0 && j < Math.min(i + width + 8, lines.length); j++) {
+        if (outlineAt(j)) break;
+        if (next(j)) end = j;
       }
+    } else {
+      if (lines[i].kind !== 'text' && lines[i].kind !== 'blank') break;
+      if (numberColumn > 0 && valueAt(i + numberColumn) === null) break;
+      end = -1;
+    }
+    if (end < 0) {
+      end = Math.min(i + width, lines.length);
+      for (let j = i + 1; j < end; j++) if (outlineAt(j)) end = j;
     }
     const cells = lines.slice(i, end).map((l) => l.text);
-    mark(lines[i], rowFromCells(cells, columns, 'lines'));
+    const row = rowFromCells(cells, header, 'lines', inGroup());
+    if (row === null || row === 'bad') {
+      if (numberColumn !== 0) break;
+      mark(lines[i], row);
+    } else mark(lines[i], row);
     for (let j = i + 1; j < end; j++) lines[j].kind = 'meta';
     i = end;
+    skipBlank();
   }
   return i;
 }
 
 const NUMBER_CELL = /^[0-9０-９]+[.．、]?$/;
 
-type CellLayout = 'tab' | 'space' | 'lines';
+type CellLayout = 'tab' | 'space' | 'pipe' | 'lines';
 
-/** A row from its cells; 'bad' for a row that cannot be read, null for no row at all. */
+/**
+ * A row from its cells; 'bad' for a row that cannot be read, null for no row at all. A row with
+ * more or fewer cells than the header is read as far as it can be, and `ragged` says so.
+ */
 function rowFromCells(
-  cells: string[],
-  columns: Column[],
+  input: string[],
+  header: TableHeader,
   layout: CellLayout,
-): { number: number | null; data: RowData } | 'bad' | null {
+  inGroup: boolean,
+): RowResult {
+  const { columns } = header;
+  let cells = input;
   const numberColumn = columns.indexOf('number');
+  const categoryColumn = columns.indexOf('category');
+  // "类别 序号 …" rows after the first of their group start with the number.
+  if (
+    categoryColumn >= 0 &&
+    numberColumn === categoryColumn + 1 &&
+    NUMBER_CELL.test(cells[categoryColumn] ?? '') &&
+    !NUMBER_CELL.test(cells[numberColumn] ?? '')
+  )
+    cells = [...cells.slice(0, categoryColumn), '', ...cells.slice(categoryColumn)];
   if (numberColumn >= 0 && !NUMBER_CELL.test(cells[numberColumn] ?? '')) {
     return numberColumn === 0 && /^[0-9０-９]/.test(cells[0]) ? 'bad' : null;
   }
   if (numberColumn < 0 && cells.filter((c) => c !== '').length < 2) return null;
-  const mapped = fitCells(cells, columns, layout);
-  if (mapped === null) return 'bad';
+  let ragged: string | null = null;
+  let mapped = fitCells(cells, columns, layout, inGroup);
+  if (mapped === null) {
+    // A ragged row: read the cells in the order of the columns, keep what fits.
+    mapped = columns.map((column, i) => {
+      const c = cells[i] ?? '';
+      return fits([c], [column]) ? c : '';
+    });
+    const lost = cells.slice(columns.length).filter((c) => c !== '');
+    ragged =
+      lost.length > 0
+        ? `表格行的单元格比表头的${columns.length}列多，已按列的顺序读取，多出的“${clip(lost.join(' '))}”已忽略`
+        : `表格行的单元格与表头的${columns.length}列对不上，已按列的顺序读取`;
+  }
   const cell = (column: Column): string[] =>
     columns.flatMap((c, i) => (c === column && mapped[i] !== '' ? [mapped[i]] : []));
   const [task = '', ...more] = cell('task');
@@ -490,24 +693,37 @@ function rowFromCells(
     numberColumn >= 0 ? Number(toHalfWidthDigits(mapped[numberColumn]).replace(/\D/g, '')) : null;
   return {
     number,
+    ragged,
     data: {
       task,
       details: [...more, ...cell('detail')],
       units: note.units,
       allUnits: note.allUnits,
       deadline: cell('deadline').join('；'),
+      category: cell('category')[0] ?? null,
+      notes: columns.flatMap((c, i) =>
+        c === 'note' && mapped[i] !== '' ? [{ name: header.names[i], value: mapped[i] }] : [],
+      ),
     },
   };
 }
 
-/** The cells arranged by column; with fewer cells, the empty columns are the ones that fit best. */
-function fitCells(cells: string[], columns: Column[], layout: CellLayout): string[] | null {
+/**
+ * The cells arranged by column; with fewer cells, the empty columns are the ones that fit best
+ * (in a table whose rows give their category only on the first row of a group, the category
+ * cell is the one missing).
+ */
+function fitCells(
+  cells: string[],
+  columns: Column[],
+  layout: CellLayout,
+  inGroup: boolean,
+): string[] | null {
   if (cells.length > columns.length) {
     const extra = cells.slice(columns.length);
-    if (layout === 'tab' && extra.every((c) => c === ''))
-      return fitCells(cells.slice(0, columns.length), columns, layout);
-    if (layout === 'tab') return null;
-    // A task text with wide spaces, or of several paragraphs, fell apart: join it again.
+    if (layout !== 'space' && layout !== 'lines' && extra.every((c) => c === ''))
+      return fitCells(cells.slice(0, columns.length), columns, layout, inGroup);
+    // A task text with wide spaces or a tab, or of several paragraphs, fell apart: join it again.
     const task = columns.indexOf('task');
     const k = cells.length - columns.length;
     const joined = [
@@ -517,20 +733,36 @@ function fitCells(cells: string[], columns: Column[], layout: CellLayout): strin
     ];
     return fits(joined, columns) ? joined : null;
   }
-  if (cells.length === columns.length || layout !== 'space') {
-    const padded = [...cells, ...Array<string>(columns.length - cells.length).fill('')];
-    return fits(padded, columns) ? padded : null;
+  if (cells.length === columns.length) return fits(cells, columns) ? cells : null;
+  const missing = columns.length - cells.length;
+  const candidates: string[][] = [];
+  if (layout === 'space') {
+    // Wide spaces hide empty cells: try leaving out optional columns.
+    const optional = columns.flatMap((c, i) =>
+      ['co', 'deadline', 'note', 'detail', 'category'].includes(c) ? [i] : [],
+    );
+    for (const skipped of combinations(optional, missing)) {
+      const skip = new Set(skipped);
+      const arranged: string[] = [];
+      let next = 0;
+      for (let i = 0; i < columns.length; i++) arranged.push(skip.has(i) ? '' : cells[next++]);
+      candidates.push(arranged);
+    }
+  } else {
+    const pad = (row: string[]): string[] => [
+      ...row,
+      ...Array<string>(columns.length - row.length).fill(''),
+    ];
+    const category = columns.indexOf('category');
+    // Trailing empty cells may be cut off; a grouped row lacks its category cell.
+    const withoutCategory =
+      category >= 0 ? pad([...cells.slice(0, category), '', ...cells.slice(category)]) : null;
+    if (withoutCategory && inGroup) candidates.push(withoutCategory);
+    candidates.push(pad(cells));
+    if (withoutCategory && !inGroup) candidates.push(withoutCategory);
   }
-  // Wide spaces hide empty cells: try leaving out optional columns.
-  const optional = columns.flatMap((c, i) =>
-    ['co', 'deadline', 'other', 'detail'].includes(c) ? [i] : [],
-  );
   let best: { cells: string[]; score: number } | null = null;
-  for (const skipped of combinations(optional, columns.length - cells.length)) {
-    const skip = new Set(skipped);
-    const arranged: string[] = [];
-    let next = 0;
-    for (let i = 0; i < columns.length; i++) arranged.push(skip.has(i) ? '' : cells[next++]);
+  for (const arranged of candidates) {
     if (!fits(arranged, columns)) continue;
     const score = arranged.filter((c, i) => c !== '' && fitsStrictly(c, columns[i])).length;
     if (best === null || score > best.score) best = { cells: arranged, score };
@@ -562,9 +794,11 @@ function fits(cells: string[], columns: Column[]): boolean {
       case 'lead':
       case 'co':
         return c === '' || (c.length <= 60 && !(looksLikeDeadline(c) && !/[、，,；;]/.test(c)));
+      case 'category':
+        return c === '' || (c.length <= 30 && !NUMBER_CELL.test(c));
       case 'deadline':
       case 'detail':
-      case 'other':
+      case 'note':
         return true;
     }
   });
@@ -573,11 +807,16 @@ function fits(cells: string[], columns: Column[]): boolean {
 function fitsStrictly(cell: string, column: Column): boolean {
   if (column === 'deadline') return looksLikeDeadline(cell);
   if (column === 'lead' || column === 'co') return !looksLikeDeadline(cell) && cell.length <= 30;
+  if (column === 'category') return cell.length <= 15 && !SENTENCE_END.test(cell);
   // Text is better placed in a column the row is read for.
-  return column !== 'other' && column !== 'detail';
+  return column !== 'note' && column !== 'detail';
 }
 
+/** Characters without which no wording is a deadline. */
+const DEADLINE_CHARS = /[0-9０-９年月季期假学底内日号长持常按每]/;
+
 function looksLikeDeadline(cell: string): boolean {
+  if (!DEADLINE_CHARS.test(cell)) return false;
   return (
     extractDeadlineCellHints(cell, 2000).length > 0 ||
     /^(?:长期|持续|常态|全年|年内|按要求|按时|每[年学季月周])/.test(cell)
@@ -765,6 +1004,9 @@ function assignRoles(body: Line[]): Role[] {
     // Sub-points start at 1 under each item; items may be numbered through the document.
     if (kids[0].line.number > 1) return strong('children');
     const own = kids.map((k) => hasUnits(k.index, k.end));
+    // "（一）…（牵头单位：…）" over "1."/"2." lines that name none: the heading is the item, its
+    // lines are its sub-points.
+    if (hasUnits(n.index, kids[0].index) && !own.some(Boolean)) return strong('parent');
     if (own.every(Boolean)) return strong('children');
     const last = kids.at(-1)!;
     const onlyLast = own.at(-1) && own.slice(0, -1).every((u) => !u);
@@ -864,6 +1106,8 @@ class BodyParser {
   /** The round brackets of the current item's text so far. */
   private itemBrackets = new BracketBalance();
   private seenItem = false;
+  /** The category of the last table row. */
+  private category: string | null = null;
   /** The last number of each kind of entry, and the kinds whose numbering may restart at 1. */
   private readonly lastNumber = new Map<Kind, number>();
   private readonly groupStart = new Set<Kind>();
@@ -874,7 +1118,11 @@ class BodyParser {
     private readonly body: Line[],
     private readonly roles: Role[],
     private readonly year: number | null,
-  ) {}
+    private readonly calendar: SchoolCalendar,
+    tableWarnings: ParseWarning[],
+  ) {
+    this.warnings.push(...tableWarnings);
+  }
 
   run(): { sections: ParsedSection[]; warnings: ParseWarning[] } {
     for (let i = 0; i < this.body.length; i++) this.take(i);
@@ -990,6 +1238,7 @@ class BodyParser {
 
   private startSection(lineNo: number, text: string): void {
     this.finishItem();
+    this.category = null;
     const heading = headingOf(text);
     this.section = { heading, line: lineNo, items: [], stray: [] };
     this.sections.push(this.section);
@@ -1012,6 +1261,16 @@ class BodyParser {
 
   private startItem(line: Line, numbered = true): void {
     this.finishItem();
+    const category = line.row?.category ?? null;
+    if (category !== null && category !== this.category) {
+      // A table's categories are its sections, unless a heading over the table is the section.
+      const s = this.section;
+      if (s === null || s.fromCategory || (s.heading.title === null && s.items.length === 0)) {
+        this.startSection(line.no, category);
+        this.section!.fromCategory = true;
+      }
+      this.category = category;
+    }
     if (!this.section) {
       this.section = {
         heading: { title: null, units: [], allUnits: false },
@@ -1051,7 +1310,8 @@ class BodyParser {
     const restart = this.groupStart.has(kind);
     this.lastNumber.set(kind, n);
     this.groupStart.delete(kind);
-    if (!isItem) return;
+    // Rows picked out of a larger table skip numbers: that is no mistake.
+    if (!isItem || line.kind === 'row') return;
     if (prev === undefined) {
       if (n !== 1) this.warn(line.no, `条目编号不连续：第一条的编号是${n}`);
       return;
@@ -1075,6 +1335,12 @@ class BodyParser {
       allUnits ||= draft.row.allUnits;
     }
     if (units.length === 0 && !allUnits) {
+      // "由组织科牵头，宣传科配合": units in the item's prose.
+      const prose = proseUnits(joinLines(draft.parts.map((p) => p.text)));
+      units = prose.units;
+      allUnits = prose.allUnits;
+    }
+    if (units.length === 0 && !allUnits) {
       const inherited = [
         ...this.subheadings.map((h) => h.heading).reverse(),
         this.section.heading,
@@ -1087,16 +1353,25 @@ class BodyParser {
     if (units.length === 0 && !allUnits) this.warn(draft.line, `第${draft.number}项未写明责任单位`);
     if (title === '') this.warn(draft.line, `第${draft.number}项没有内容`);
     const fullText = joinLines(draft.parts.map((p) => p.text));
-    const deadlineHints = extractDeadlineHints(fullText, this.year);
+    const deadlineHints = extractDeadlineHints(fullText, this.year, this.calendar);
     if (draft.row && draft.row.deadline !== '') {
       const seen = new Set(deadlineHints.map(hintKey));
-      for (const hint of extractDeadlineCellHints(draft.row.deadline, this.year)) {
+      for (const hint of extractDeadlineCellHints(draft.row.deadline, this.year, this.calendar)) {
         if (seen.has(hintKey(hint))) continue;
         seen.add(hintKey(hint));
         deadlineHints.push(hint);
       }
     }
-    const item: ParsedItem = { number: draft.number, title, body, units, allUnits, deadlineHints };
+    // Cells kept as notes ("分管领导", "备注") close the item's text.
+    const notes = (draft.row?.notes ?? []).map((n) => `${n.name}：${stripEnd(n.value)}。`).join('');
+    const item: ParsedItem = {
+      number: draft.number,
+      title,
+      body: body + notes,
+      units,
+      allUnits,
+      deadlineHints,
+    };
     this.section.items.push(item);
     this.itemLines.set(item, draft.line);
   }
@@ -1303,6 +1578,50 @@ class UnbracketedNotes {
     }
     return false;
   }
+}
+
+/** A unit's name in prose: a short name ending in what units' names end in. */
+const PROSE_UNIT_NAME =
+  /^[\u4e00-\u9fa5A-Za-z0-9（）()]{1,20}(?:科|室|处|办|中心|院|校|部|局|组|会|站|所|队|委|馆|团|股|园)$/;
+const PROSE_EVERY_UNIT = /^(?:局机关|全局|局属|区|全区)?(?:各|全体|所有)[\u4e00-\u9fa5]{1,12}$/;
+const PROSE_LEAD = /^(由|请)?(.+?)(?:牵头|负责|主责|主办)(.*)$/;
+const PROSE_CO = /^由?(.+?)(?:等单位|等部门|等)?(?:配合|协助|协同|参与|协办)(?:实施|完成|落实)?$/;
+const PROSE_LABELLED = /^(?:(牵头|责任|主责)|配合|协办|协同)(?:单位|科室|部门)(?:为|是)(.+)$/;
+
+/**
+ * Units an item names in prose: "由组织科牵头，宣传科、办公室配合", "牵头单位为监察室，配合单位为
+ * 组织科", "由人事科负责", "基教科牵头，教研室配合". Clause by clause; a name must look like a
+ * unit's ("…科", "…中心", "各学校"), so "由校长负责" names none.
+ */
+function proseUnits(text: string): { units: string[]; allUnits: boolean } {
+  const names = (list: string): string[] | null => {
+    const parts = list.split(/[、和及与]/).map((n) => n.trim());
+    return parts.length > 0 &&
+      parts.every((n) => PROSE_UNIT_NAME.test(n) || PROSE_EVERY_UNIT.test(n))
+      ? parts
+      : null;
+  };
+  const clauses = text.split(/[，,。；;！？!?\n]/).map((c) => c.trim());
+  const lead: string[] = [];
+  const co: string[] = [];
+  clauses.forEach((clause, i) => {
+    const labelled = PROSE_LABELLED.exec(clause);
+    if (labelled) {
+      const found = names(labelled[2]);
+      if (found) (labelled[1] ? lead : co).push(...found);
+      return;
+    }
+    if (lead.length > 0) return;
+    const m = PROSE_LEAD.exec(clause);
+    if (!m || (!m[1] && m[3] !== '')) return;
+    const found = names(m[2]);
+    if (!found) return;
+    lead.push(...found);
+    const next = PROSE_CO.exec(clauses[i + 1] ?? '');
+    const helpers = next ? names(next[1]) : null;
+    if (helpers) co.push(...helpers);
+  });
+  return unitsOf([...lead, ...co]);
 }
 
 /** Named units and the "各科室"-style every-unit flag of a list of unit names. */

@@ -11,7 +11,10 @@ import type { WorkerInput, WorkerOutput } from './parse-plan-document.js';
 async function run(input: WorkerInput): Promise<WorkerOutput> {
   const content = Buffer.from(input.content.buffer, input.content.byteOffset, input.content.length);
   try {
-    return { kind: 'plan', plan: await readAndParsePlan(input.fileName, content, input.limits) };
+    return {
+      kind: 'plan',
+      plan: await readAndParsePlan(input.fileName, content, input.limits, input.options),
+    };
   } catch (error) {
     if (error instanceof PlanOverLimitError)
       return { kind: 'overLimit', message: error.message, limit: error.limit };

@@ -118,6 +118,38 @@ async function largePlanFigures(): Promise<Record<string, unknown>> {
   return figures;
 }
 
+/** A task table (任务分解表) of `rows` tab-separated rows in groups of 100 by category. */
+function taskTable(year: number, rows: number): Buffer {
+  const lines = [
+    `某区教育局${year}年重点工作任务分解表`,
+    '序号\t类别\t重点工作任务\t主要责任单位\t协同配合单位\t完成时限\t分管局领导',
+  ];
+  for (let n = 1; n <= rows; n++) {
+    const category = n % 100 === 1 ? `第${Math.ceil(n / 100)}类` : '';
+    const lead = UNITS[n % UNITS.length];
+    const co = UNITS[(n + 1) % UNITS.length];
+    lines.push(
+      `${n}\t${category}\t推进第${n}项重点工作。细化工作措施。\t${lead}\t${co}\t${(n % 12) + 1}月底前\t张三`,
+    );
+  }
+  return Buffer.from(lines.join('\n'));
+}
+
+/** Parse figures for a task table of 5,000 rows, in a worker and in this thread. */
+async function taskTableFigures(): Promise<Record<string, unknown>> {
+  const content = taskTable(2025, 5000);
+  const inWorker = await measured(() => parsePlanDocument('table.txt', content));
+  const started = performance.now();
+  parsePlanText(content.toString('utf8'));
+  return {
+    rows: inWorker.result.sections.reduce((n, s) => n + s.items.length, 0),
+    workerParseMs: round(inWorker.ms),
+    inThreadParseMs: round(performance.now() - started),
+    peakRssMb: inWorker.peakRssMb,
+    rssGrowthMb: inWorker.rssGrowthMb,
+  };
+}
+
 /** How fast and in how little memory zip bombs are refused. */
 async function zipBombFigures(): Promise<Record<string, unknown>> {
   const figures: Record<string, unknown> = {};
@@ -174,6 +206,7 @@ async function main(): Promise<void> {
   // Bombs first: RSS never shrinks back, so later figures would hide theirs.
   const zipBombs = await zipBombFigures();
   const large = await largePlanFigures();
+  const taskTable5k = await taskTableFigures();
 
   const dataDir = await mkdtemp(join(tmpdir(), 'duban-bench-'));
   const config = loadConfig({
@@ -218,6 +251,7 @@ async function main(): Promise<void> {
             bigPlanParseMs: round(bigParseMs),
             bigPlanItemsPerSecond: Math.round(bigItems / (bigParseMs / 1000)),
             large,
+            taskTable5k,
             zipBombs,
           },
           import: {

@@ -58,17 +58,26 @@ describe('docxToText', () => {
     expect(text(body)).toEqual(['链接插入标记控件域结果甲\t乙', '丙 & 丁']);
   });
 
-  it('reads each table cell paragraph as a line and skips deleted rows', () => {
+  it('reads a table row as one line of tab-separated cells and skips deleted rows', () => {
     const cell = (...paragraphs: string[]): string =>
       `<w:tc><w:tcPr><w:tcW w:w="2000"/></w:tcPr>${paragraphs.map((t) => p(t)).join('')}</w:tc>`;
     const body =
       p('前') +
       `<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/></w:tblGrid>` +
       `<w:tr>${cell('序号')}${cell('任务', '（责任科室：办公室）')}</w:tr>` +
-      `<w:tr><w:trPr><w:del w:id="3" w:author="a"/></w:trPr>${cell('已删除')}</w:tr>` +
+      `<w:tr><w:trPr><w:del w:id="3" w:author="a"/></w:trPr>${cell('已删除')}${cell('行')}</w:tr>` +
+      `<w:tr>${cell('1')}${cell('推进 AI', '2 所学校\t试点')}</w:tr>` +
+      `<w:tr>${cell('跨列的一行', '第二段')}</w:tr>` +
       `</w:tbl>` +
       p('后');
-    expect(text(body)).toEqual(['前', '序号', '任务', '（责任科室：办公室）', '后']);
+    expect(text(body)).toEqual([
+      '前',
+      '序号\t任务（责任科室：办公室）',
+      '1\t推进 AI 2 所学校 试点',
+      '跨列的一行',
+      '第二段',
+      '后',
+    ]);
   });
 
   it('leaves out a paragraph deleted with tracked changes and does not count its number', () => {

@@ -753,6 +753,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/{id}/milestone-suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 建议节点：按条目文字列出的具体措施（一是…二是…、分号分隔的措施、写明时限的句子）拆分，日期取其自身时限，否则在任务截止前均匀安排 */
+    get: operations['MilestonesController_suggestions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/milestone-suggestions/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 采纳建议节点（牵头单位人员或督导室）：创建所选（默认全部）建议节点，已有同名节点的跳过；各节点按计划的提醒策略提醒 */
+    post: operations['MilestonesController_acceptSuggestions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tasks/{id}/milestones': {
     parameters: {
       query?: never;
@@ -1003,6 +1037,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptedSuggestionsDto: {
+      created: components['schemas']['MilestoneViewDto'][];
+      /** @description 任务已有同名节点而未创建的建议 */
+      skipped: components['schemas']['SkippedSuggestionDto'][];
+    };
+    AcceptSuggestionsDto: {
+      /**
+       * @description 要采纳的建议序号；不给出则采纳全部
+       * @example [
+       *       1,
+       *       3
+       *     ]
+       */
+      indexes?: number[];
+    };
     AttachmentViewDto: {
       contentType: string;
       fileName: string;
@@ -1183,6 +1232,23 @@ export interface components {
       page: number;
       pageSize: number;
       total: number;
+    };
+    MilestoneSuggestionDto: {
+      /** @description 写明时限的原文，如“6月底前” */
+      deadlineText: string | null;
+      /** @example 2026-06-30 */
+      dueDate: string;
+      /** @description 任务已有同名节点（采纳时跳过） */
+      exists: boolean;
+      /** @description 建议序号（采纳时据此选择），从 1 起 */
+      index: number;
+      /**
+       * @description stated：措施自身写明的时限；spread：在任务截止前均匀安排的工作日
+       * @enum {string}
+       */
+      source: 'stated' | 'spread';
+      /** @description 节点名称：条目文字列出的一项具体措施 */
+      title: string;
     };
     MilestoneViewDto: {
       createdAt: string;
@@ -1398,6 +1464,10 @@ export interface components {
       status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
       taskCounts: components['schemas']['TaskCountsDto'];
       title: string | null;
+    };
+    SkippedSuggestionDto: {
+      index: number;
+      title: string;
     };
     StatusCountsDto: {
       assigned: number;
@@ -2730,6 +2800,52 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ExtensionRequestViewDto'];
+        };
+      };
+    };
+  };
+  MilestonesController_suggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MilestoneSuggestionDto'][];
+        };
+      };
+    };
+  };
+  MilestonesController_acceptSuggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AcceptSuggestionsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSuggestionsDto'];
         };
       };
     };
