@@ -114,7 +114,6 @@ export class ReminderScheduler {
     const now = this.clock.now();
     const nothing = { deliveryIds: [] as string[], next: [] as QueuedOccurrence[] };
     const decided = await this.db.transaction(async (m) => {
-      await this.occurrences.lockTaskOf(m, occurrenceId);
       const occurrence = await this.occurrences.take(m, occurrenceId);
       if (!occurrence) return { outcome: 'not-scheduled' as const, ...nothing };
       const source = this.sources.get(occurrence.source);

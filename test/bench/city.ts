@@ -46,13 +46,13 @@ export const citySection: BenchSection = {
         await pool.query(
           `INSERT INTO reminder_occurrences (source, subject_id, task_id, occurrence_key, fire_at,
                                              status, detail)
-           SELECT 'task.deadline', t.id, t.id, 'city-' || g || '@' || t.due_at, f.fire_at, 'scheduled',
-                  jsonb_build_object('offset', '-P1D', 'dueAt', t.due_at)
+           SELECT 'task.deadline', t.id, t.id, 'city-' || g || '@' || t.due_at,
+                  CASE WHEN random() < $2::float8
+                       THEN now() + interval '1 hour' + random() * interval '22 hours'
+                       ELSE now() + interval '25 hours' + random() * interval '360 days'
+                  END,
+                  'scheduled', jsonb_build_object('offset', '-P1D', 'dueAt', t.due_at)
              FROM tasks t CROSS JOIN generate_series(1, 4) g
-             CROSS JOIN LATERAL (SELECT CASE WHEN random() < $2::float8
-                                   THEN now() + interval '1 hour' + random() * interval '22 hours'
-                                   ELSE now() + interval '25 hours' + random() * interval '360 days'
-                                 END AS fire_at) f
             WHERE t.id = ANY($1::uuid[]) AND (g < 4 OR random() < $3::float8)`,
           [seeded.taskIds.slice(i, i + CHUNK), windowFraction, perTask - 3],
         );
