@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = {};
   let peakRss = 0;
   const sampler = setInterval(
-    () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
-    100,
+    () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
+    1000,
   ).unref();
   for (const section of SECTIONS) {
     if (only && !only.includes(section.name)) continue;
