@@ -134,6 +134,8 @@ export async function startCluster(options: {
   concurrency: number;
   /** The planner's database URL (e.g. through a proxy that can cut it); default: direct. */
   plannerEnv?: Record<string, string>;
+  /** Extra environment of every worker process (e.g. the reconciler's interval). */
+  workerEnv?: Record<string, string>;
 }): Promise<Cluster> {
   const database = await freshDatabase(options.pgServerUrl, options.backend === 'redis' ? 'cr' : 'cp');
   const smtp = await startBenchSmtp();
@@ -186,6 +188,7 @@ export async function startCluster(options: {
         SEED_ON_EMPTY: 'false',
         LOG_LEVEL: 'log',
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+        ...options.workerEnv,
         ...extra,
       }),
     async close() {
