@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const out = argValue(args, '--out') ?? join(projectRoot(), 'bench-results', 'latest.json');
   const pgServerUrl = process.env.DATABASE_URL;
   if (!pgServerUrl) {
-    process.stderr.write('需要 DATABASE_URL（基准测试在该 PostgreSQL 服务器上创建并删除自己的数据库）\n');
+    process.stderr.write(
+      '需要 DATABASE_URL（基准测试在该 PostgreSQL 服务器上创建并删除自己的数据库）\n',
+    );
     process.exit(2);
   }
   const ctx: BenchContext = {

@@ -80,7 +80,8 @@ export async function collectMails(
   };
   const idOf = (messageId: string) => /^<([^@]+)@/.exec(messageId)?.[1] ?? '';
   let due = new Map<string, number>();
-  const distinct = () => new Set(smtp.received.map((r) => r.messageId).filter((id) => due.has(idOf(id)))).size;
+  const distinct = () =>
+    new Set(smtp.received.map((r) => r.messageId).filter((id) => due.has(idOf(id)))).size;
   await until(
     async () => {
       if (smtp.received.length < expected) return false;
@@ -137,7 +138,10 @@ export async function startCluster(options: {
   /** Extra environment of every worker process (e.g. the reconciler's interval). */
   workerEnv?: Record<string, string>;
 }): Promise<Cluster> {
-  const database = await freshDatabase(options.pgServerUrl, options.backend === 'redis' ? 'cr' : 'cp');
+  const database = await freshDatabase(
+    options.pgServerUrl,
+    options.backend === 'redis' ? 'cr' : 'cp',
+  );
   const smtp = await startBenchSmtp();
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });
   const prefix = `duban-bench-${randomBytes(3).toString('hex')}`;
@@ -207,19 +211,30 @@ export async function startWorker(
   extra: Record<string, string> = {},
 ): Promise<RunningProcess> {
   const p = startProcess(join(projectRoot(), 'dist', 'workers', 'main.js'), [], cluster.env(extra));
-  await until(
-    () => {
-      if (p.child.exitCode !== null) throw new Error(`worker exited: ${p.stderr().slice(-2000)}`);
-      return p.stdout().includes('Duban workers running');
-    },
-    60_000,
-    'worker start',
-    50,
-  );
+  try {
+    await until(
+      () => {
+        if (p.child.exitCode !== null) throw new Error(`worker exited: ${p.stderr().slice(-2000)}`);
+        return p.stdout().includes('Duban workers running');
+      },
+      180_000,
+      'worker start',
+      50,
+    );
+  } catch (error) {
+    p.child.kill('SIGKILL');
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; output: ${p.stdout().slice(-1500)} ${p.stderr().slice(-1500)}`,
+      { cause: error },
+    );
+  }
   return p;
 }
 
-export async function stopWorker(p: RunningProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopWorker(
+  p: RunningProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill(signal);
   await Promise.race([p.exited, sleep(20_000)]);

@@ -139,12 +139,14 @@ function median(values: number[]): number {
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
-
 /** Plan parsing: the seed plan, a 900-item plan, zip bombs and plans of 10k–100k items. */
 export const parseSection: BenchSection = {
   name: 'parse',
   async run(ctx: BenchContext) {
-    const seedText = readFileSync(join(projectRoot(), 'seeds', 'hongkou-2022-work-plan.txt'), 'utf8');
+    const seedText = readFileSync(
+      join(projectRoot(), 'seeds', 'hongkou-2022-work-plan.txt'),
+      'utf8',
+    );
     for (let i = 0; i < 20; i++) parsePlanText(seedText);
     const seedRuns: number[] = [];
     for (let i = 0; i < 200; i++) {

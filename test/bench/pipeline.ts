@@ -29,7 +29,6 @@ export const CITY = { tasks: 640_000, remindersPerYear: 2_500_000 };
  */
 export const CITY_PEAK_WINDOW_JOBS = Math.ceil(CITY.remindersPerYear / 36);
 
-
 /** Duban in this process (API and workers) on one backend, with the bench's mail server. */
 async function startDuban(
   ctx: BenchContext,
@@ -121,7 +120,9 @@ async function policyChange(
       totalMs: changeMs,
       jobsPerSecond: Math.round(changeQueued / (changeMs / 1000)),
     },
-    redisBytesPerQueuedReminder: redis ? Math.round((memoryAfter - memoryBefore) / firstQueued) : null,
+    redisBytesPerQueuedReminder: redis
+      ? Math.round((memoryAfter - memoryBefore) / firstQueued)
+      : null,
   };
 }
 

@@ -58,9 +58,9 @@ export class RawBullmq {
       concurrency: number;
     },
   ) {
-    this.make = (
-      backend === 'redis' ? withBackend(createRedisBackend) : withBackend(createPostgresBackend)
-    ) as unknown as typeof this.make;
+    this.make = (backend === 'redis'
+      ? withBackend(createRedisBackend)
+      : withBackend(createPostgresBackend)) as unknown as typeof this.make;
     if (backend === 'redis') {
       this.redis = new Redis(options.redisUrl!, { maxRetriesPerRequest: null });
       this.connection = this.redis;
@@ -68,9 +68,9 @@ export class RawBullmq {
       this.connection = { connectionString: options.databaseUrl, migrate: true, max: 4 };
     }
     this.queue = new this.make.Queue(this.name, {
-      connection: this.connection as never,
+      connection: this.connection,
       ...(backend === 'redis' ? { prefix: this.prefix } : {}),
-    }) as unknown as Queue;
+    }) as Queue;
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     this.transport = nodemailer.createTransport({
       url: options.smtp.url,
@@ -103,11 +103,11 @@ export class RawBullmq {
         });
       },
       {
-        connection: this.connection as never,
+        connection: this.connection,
         concurrency: this.options.concurrency,
         ...(this.backend === 'redis' ? { prefix: this.prefix } : {}),
       },
-    ) as unknown as Worker;
+    ) as Worker;
     this.worker.on('error', () => undefined);
   }
 
@@ -165,7 +165,8 @@ export class RawBullmq {
     const received = this.options.smtp.received;
     const mine = (id: string) => id.startsWith(`<raw-${label}-`);
     await until(
-      () => new Set(received.filter((r) => mine(r.messageId)).map((r) => r.messageId)).size >= count,
+      () =>
+        new Set(received.filter((r) => mine(r.messageId)).map((r) => r.messageId)).size >= count,
       timeoutMs,
       `raw ${this.backend} ${label}: ${count} mails`,
       50,

@@ -4,10 +4,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import {
-  parsePlanDocument,
-  PlanDocumentRefusal,
-} from '../../src/plan-document/index.js';
+import { parsePlanDocument, PlanDocumentRefusal } from '../../src/plan-document/index.js';
 import { JobQueue } from '../../src/queue/job-queue.service.js';
 import { QueueName } from '../../src/queue/job-registry.js';
 import { projectRoot } from '../../src/runtime.js';
@@ -47,7 +44,12 @@ const N = quick ? 300 : 2000;
 const log = (message: string) =>
   process.stderr.write(`[faults ${new Date().toISOString()}] ${message}\n`);
 
-function cutRows(label: string, backend: BackendKind, run: Awaited<ReturnType<typeof collectMails>>, note: string): Row {
+function cutRows(
+  label: string,
+  backend: BackendKind,
+  run: Awaited<ReturnType<typeof collectMails>>,
+  note: string,
+): Row {
   return { scenario: label, backend, ...run.counts, note };
 }
 
@@ -87,8 +89,12 @@ async function workerKilled(backend: BackendKind): Promise<Row> {
       workers[0].child.kill('SIGKILL');
       const killedAt = Date.now();
       const run = await collectMails(c.pool, c.smtp, 'kill', N, 300_000);
-      return cutRows('worker kill -9 mid-burst', backend, run,
-        `killed at ${round((killedAt - t0) / 1000, 1)} s; last mail ${round((run.lastAt - killedAt) / 1000, 1)} s after the kill`);
+      return cutRows(
+        'worker kill -9 mid-burst',
+        backend,
+        run,
+        `killed at ${round((killedAt - t0) / 1000, 1)} s; last mail ${round((run.lastAt - killedAt) / 1000, 1)} s after the kill`,
+      );
     } finally {
       await Promise.all(workers.map((w) => stopWorker(w)));
     }
@@ -104,8 +110,11 @@ async function queueWiped(backend: BackendKind): Promise<Row> {
     });
     try {
       const spreadMs = 10_000;
-      const { t0 } = await planReminders(c.planner, c.tasks, 'wipe', (k, t) =>
-        t + Math.floor((k * spreadMs) / N),
+      const { t0 } = await planReminders(
+        c.planner,
+        c.tasks,
+        'wipe',
+        (k, t) => t + Math.floor((k * spreadMs) / N),
       );
       await sleep(Math.max(0, t0 + 3000 - Date.now()));
       const wipedAt = Date.now();
@@ -117,8 +126,12 @@ async function queueWiped(backend: BackendKind): Promise<Row> {
         }
       }
       const run = await collectMails(c.pool, c.smtp, 'wipe', N, 180_000);
-      return cutRows('queue wiped, then reconciled', backend, run,
-        `wiped ${round((wipedAt - t0) / 1000, 1)} s into a 10 s spread; last mail ${round((run.lastAt - wipedAt) / 1000, 1)} s after`);
+      return cutRows(
+        'queue wiped, then reconciled',
+        backend,
+        run,
+        `wiped ${round((wipedAt - t0) / 1000, 1)} s into a 10 s spread; last mail ${round((run.lastAt - wipedAt) / 1000, 1)} s after`,
+      );
     } finally {
       await stopWorker(worker);
     }
@@ -137,8 +150,12 @@ async function smtpRefusing(backend: BackendKind): Promise<Row> {
       c.smtp.refusing = false;
       const backAt = Date.now();
       const run = await collectMails(c.pool, c.smtp, 'smtp', N, 240_000);
-      return cutRows(`SMTP refusing ${refuseMs / 1000} s, then back`, backend, run,
-        `all delivered ${round((run.lastAt - backAt) / 1000, 1)} s after it came back`);
+      return cutRows(
+        `SMTP refusing ${refuseMs / 1000} s, then back`,
+        backend,
+        run,
+        `all delivered ${round((run.lastAt - backAt) / 1000, 1)} s after it came back`,
+      );
     } finally {
       await stopWorker(worker);
     }
@@ -219,13 +236,22 @@ async function databaseCut(backend: BackendKind): Promise<Row> {
         }),
       );
       const base = `http://127.0.0.1:${port}/api/v1`;
-      const statuses = { before: new Map<number, number>(), cut: new Map<number, number>(), after: new Map<number, number>() };
+      const statuses = {
+        before: new Map<number, number>(),
+        cut: new Map<number, number>(),
+        after: new Map<number, number>(),
+      };
       let phase: keyof typeof statuses = 'before';
       let stop = false;
       let recoveredAt = 0;
-      let restoredAt = 0;
+      let restoredAt: number;
       try {
-        await until(async () => (await fetch(`${base}/health`).catch(() => null))?.status === 200, 90_000, 'api up', 100);
+        await until(
+          async () => (await fetch(`${base}/health`).catch(() => null))?.status === 200,
+          90_000,
+          'api up',
+          100,
+        );
         const login = await fetch(`${base}/auth/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -246,8 +272,11 @@ async function databaseCut(backend: BackendKind): Promise<Row> {
             if (status !== 200) await sleep(50);
           }
         });
-        const { t0 } = await planReminders(c.planner, c.tasks, 'dbcut', (k, t) =>
-          t + Math.floor((k * 5000) / N),
+        const { t0 } = await planReminders(
+          c.planner,
+          c.tasks,
+          'dbcut',
+          (k, t) => t + Math.floor((k * 5000) / N),
         );
         await sleep(Math.max(0, t0 + 1000 - Date.now()));
         proxy.cut();
@@ -268,8 +297,12 @@ async function databaseCut(backend: BackendKind): Promise<Row> {
         );
         const fmt = (m: Map<number, number>) =>
           [...m].map(([s, n]) => `${s || 'conn-error'}×${n}`).join(' ');
-        return cutRows('database cut 10 s under load', backend, run,
-          `API during cut: ${fmt(statuses.cut)}; 200 again ${recoveredAt ? round((recoveredAt - restoredAt) / 1000, 1) : '—'} s after; fired without message: ${partial.n}`);
+        return cutRows(
+          'database cut 10 s under load',
+          backend,
+          run,
+          `API during cut: ${fmt(statuses.cut)}; 200 again ${recoveredAt ? round((recoveredAt - restoredAt) / 1000, 1) : '—'} s after; fired without message: ${partial.n}`,
+        );
       } finally {
         stop = true;
         await stopWorker(worker);
@@ -296,8 +329,12 @@ async function racing(backend: BackendKind, count: number): Promise<Row> {
       for (let i = 0; i < count; i++) workers.push(await startWorker(c));
       const { t0 } = await planReminders(c.planner, c.tasks, `race${count}`, (_k, t) => t);
       const run = await collectMails(c.pool, c.smtp, `race${count}`, N, 240_000);
-      return cutRows(`${count} workers racing`, backend, run,
-        `drained in ${round((run.lastAt - t0) / 1000, 1)} s`);
+      return cutRows(
+        `${count} workers racing`,
+        backend,
+        run,
+        `drained in ${round((run.lastAt - t0) / 1000, 1)} s`,
+      );
     } finally {
       await Promise.all(workers.map((w) => stopWorker(w)));
     }
@@ -365,11 +402,13 @@ function mutate(random: () => number): Buffer {
       case 3: {
         const line = lines[at % Math.max(1, lines.length)] ?? '';
         const cut = Math.floor(random() * line.length);
-        lines[at % Math.max(1, lines.length)] = line.slice(0, cut) + NASTY[Math.floor(random() * NASTY.length)] + line.slice(cut);
+        lines[at % Math.max(1, lines.length)] =
+          line.slice(0, cut) + NASTY[Math.floor(random() * NASTY.length)] + line.slice(cut);
         break;
       }
       case 4:
-        for (let k = 0; k < 200; k++) lines.push(`${k + 5}.第${k}项工作，${(k % 12) + 1}月底前完成。（责任科室：办公室）`);
+        for (let k = 0; k < 200; k++)
+          lines.push(`${k + 5}.第${k}项工作，${(k % 12) + 1}月底前完成。（责任科室：办公室）`);
         break;
       case 5:
         lines.reverse();
@@ -381,7 +420,8 @@ function mutate(random: () => number): Buffer {
   const bytes = Buffer.from(lines.join(random() < 0.2 ? '\r\n' : '\n'));
   // Raw byte flips now and then: not even valid UTF-8.
   if (random() < 0.3) {
-    for (let k = 0; k < 5; k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+    for (let k = 0; k < 5; k++)
+      bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
   }
   return bytes;
 }
@@ -427,18 +467,32 @@ async function fuzz(): Promise<Record<string, unknown>> {
 // ------------------------------------------------------------------- main
 
 function table(rows: Row[]): string {
-  const head: (keyof Row)[] = ['scenario', 'backend', 'expected', 'delivered', 'lost', 'duplicated', 'note'];
+  const head: (keyof Row)[] = [
+    'scenario',
+    'backend',
+    'expected',
+    'delivered',
+    'lost',
+    'duplicated',
+    'note',
+  ];
   const cells = [head.map(String), ...rows.map((r) => head.map((h) => String(r[h])))];
   const width = head.map((_, i) => Math.max(...cells.map((c) => [...c[i]].length)));
   const line = (c: string[]) =>
     `| ${c.map((v, i) => (i === c.length - 1 ? v : v + ' '.repeat(width[i] - [...v].length))).join(' | ')} |`;
-  return [line(cells[0]), `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+  return [
+    line(cells[0]),
+    `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   if (!process.env.DATABASE_URL) {
-    process.stderr.write('需要 DATABASE_URL（故障测试在该 PostgreSQL 服务器上创建并删除自己的数据库）\n');
+    process.stderr.write(
+      '需要 DATABASE_URL（故障测试在该 PostgreSQL 服务器上创建并删除自己的数据库）\n',
+    );
     process.exit(2);
   }
   const backends: BackendKind[] = process.env.REDIS_URL ? ['redis', 'postgres'] : ['postgres'];
@@ -476,14 +530,21 @@ async function main(): Promise<void> {
   const text = table(rows);
   const out = join(projectRoot(), 'bench-results', 'faults.json');
   mkdirSync(join(projectRoot(), 'bench-results'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), quick, rows, fuzz: fuzzed }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ at: new Date().toISOString(), quick, rows, fuzz: fuzzed }, null, 2)}\n`,
+  );
   process.stdout.write(`${text}\n`);
   if (fuzzed) process.stdout.write(`\nparser fuzz: ${JSON.stringify(fuzzed)}\n`);
-  const bad = rows.some((r) => r.lost !== 0 || r.duplicated !== 0) || (fuzzed && (fuzzed.crashes as number) > 0);
+  const bad =
+    rows.some((r) => r.lost !== 0 || r.duplicated !== 0) ||
+    (fuzzed && (fuzzed.crashes as number) > 0);
   process.exit(bad ? 1 : 0);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`faults failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `faults failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
