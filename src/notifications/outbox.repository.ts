@@ -53,9 +53,19 @@ export interface UnitWebhook {
   label: string;
 }
 
+/** How many rows written already claimed are remembered for their creator (see `insert`). */
+const CLAIMED_REMEMBERED = 5_000;
+
 /** The outbox (`notifications`): messages to people, their delivery state and the inbox. */
 @Injectable()
 export class OutboxRepository {
+  /**
+   * Rows this process wrote already claimed ('sending', attempt 1), by id, so that their creator
+   * sends them after the commit without reading them back. Bounded: the ids of a transaction
+   * that rolled back are never asked for and fall out.
+   */
+  private readonly claimedRows = new Map<string, ClaimedMessage>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -159,10 +169,17 @@ export class OutboxRepository {
     leaseMs: number,
   ): Promise<{ id: string; channel: Channel }[]> {
     const inserted: { id: string; channel: Channel }[] = [];
+    const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
     for (let i = 0; i < rows.length; i += 1000) {
       const batch = rows.slice(i, i + 1000);
       const col = <K extends keyof OutboxRow>(k: K) => batch.map((r) => r[k]);
-      const result: { id: string; channel: Channel }[] = await m.query(
+      const result: {
+        id: string;
+        channel: Channel;
+        dedupe_key: string;
+        created_at: Date;
+        scheduled_for: Date;
+      }[] = await m.query(
         `INSERT INTO notifications (dedupe_key, kind, channel, task_id, milestone_id, occurrence_id,
                                     user_id, recipient, subject, body, html, status, scheduled_for,
                                     sent_at, attempts, lease_until, updated_at, webhook_id)
@@ -179,7 +196,7 @@ export class OutboxRepository {
                 AS r(dedupe_key, kind, channel, task_id, milestone_id, occurrence_id, user_id,
                      recipient, subject, body, html, status, scheduled_for, webhook_id)
          ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id, channel`,
+         RETURNING id, channel, dedupe_key, created_at, scheduled_for`,
         [
           col('dedupeKey'),
           col('kind'),
@@ -198,9 +215,35 @@ export class OutboxRepository {
           col('webhookId'),
         ],
       );
-      inserted.push(...result);
+      for (const r of result) {
+        inserted.push({ id: r.id, channel: r.channel });
+        const row = byKey.get(r.dedupe_key);
+        if (row?.status === 'sending') this.rememberClaimed(row, r);
+      }
     }
     return inserted;
+  }
+
+  private rememberClaimed(
+    row: OutboxRow,
+    stored: { id: string; created_at: Date; scheduled_for: Date },
+  ): void {
+    if (this.claimedRows.size >= CLAIMED_REMEMBERED) {
+      const oldest = this.claimedRows.keys().next().value;
+      if (oldest !== undefined) this.claimedRows.delete(oldest);
+    }
+    this.claimedRows.set(stored.id, {
+      id: stored.id,
+      kind: row.kind,
+      channel: row.channel,
+      recipient: row.recipient,
+      subject: row.subject,
+      body: row.body,
+      html: row.html,
+      attempts: 1,
+      createdAt: new Date(stored.created_at),
+      scheduledFor: new Date(stored.scheduled_for),
+    });
   }
 
   /**
@@ -224,8 +267,16 @@ export class OutboxRepository {
     return row ? claimed(row) : null;
   }
 
-  /** A row inserted already claimed by its creator (status 'sending', attempt 1). */
+  /**
+   * A row inserted already claimed by its creator (status 'sending', attempt 1): as this process
+   * wrote it, or read back when it was written elsewhere (or forgotten).
+   */
   async claimedByCreator(id: string): Promise<ClaimedMessage | null> {
+    const remembered = this.claimedRows.get(id);
+    if (remembered) {
+      this.claimedRows.delete(id);
+      return remembered;
+    }
     const [row]: ClaimedRow[] = await this.db.query(
       `SELECT id, kind, channel, recipient, subject, body, html, attempts, created_at, scheduled_for
          FROM notifications WHERE id = $1 AND status = 'sending' AND attempts = 1`,

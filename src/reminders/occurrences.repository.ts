@@ -135,23 +135,19 @@ export class OccurrencesRepository {
     );
   }
 
-  /** Locks the task an occurrence belongs to (if any), as a change of that task would. */
-  async lockTaskOf(m: EntityManager, occurrenceId: string): Promise<void> {
-    await m.query(
-      `SELECT t.id FROM reminder_occurrences o JOIN tasks t ON t.id = o.task_id
-        WHERE o.id = $1 FOR NO KEY UPDATE OF t`,
-      [occurrenceId],
-    );
-  }
-
   /**
-   * Takes an occurrence for firing: only a scheduled one, once. A change of its subject committed
-   * first (which cancels it) wins; otherwise the firing wins and the change waits for it.
+   * Takes an occurrence for firing: only a scheduled one, once. Its task (if any) is locked first,
+   * in the order every change of a task takes its locks, in the same statement: a change of its
+   * subject committed first (which cancels it) wins — the update re-reads the row after waiting
+   * and finds it no longer scheduled; otherwise the firing wins and the change waits for it.
    */
   async take(m: EntityManager, id: string, fireAt: Date | null): Promise<FiringOccurrence | null> {
     const [rows]: [OccurrenceRow[], number] = await m.query(
-      `UPDATE reminder_occurrences SET status = 'fired', fired_at = now(), updated_at = now()
+      `WITH task AS (SELECT t.id FROM reminder_occurrences o JOIN tasks t ON t.id = o.task_id
+                      WHERE o.id = $1 FOR NO KEY UPDATE OF t)
+       UPDATE reminder_occurrences SET status = 'fired', fired_at = now(), updated_at = now()
         WHERE id = $1 AND status = 'scheduled' AND ($2::timestamptz IS NULL OR fire_at = $2)
+          AND (SELECT count(*) FROM task) >= 0
         RETURNING id, source, subject_id, task_id, milestone_id, occurrence_key, fire_at, detail`,
       [id, fireAt?.toISOString() ?? null],
     );

@@ -125,7 +125,6 @@ export class ReminderScheduler {
     const now = this.clock.now();
     const nothing = { deliveryIds: [] as string[], next: [] as QueuedOccurrence[] };
     const decided = await this.db.transaction(async (m) => {
-      await this.occurrences.lockTaskOf(m, occurrenceId);
       const occurrence = await this.occurrences.take(
         m,
         occurrenceId,

@@ -1,285 +1,107 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../src/app.module.js';
-import { loadConfig } from '../../src/config/config.js';
-import {
-  parsePlanDocument,
-  parsePlanText,
-  PlanOverLimitError,
-} from '../../src/plan-document/index.js';
-import { PlansService } from '../../src/plans/plans.service.js';
-import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service.js';
-import { prepareDatabase, projectRoot } from '../../src/runtime.js';
-import { docxBomb } from '../support/zip.js';
+import { projectRoot } from '../../src/runtime.js';
+import { apiSection } from './api.js';
+import { citySection } from './city.js';
+import { digestsSection } from './digests.js';
+import { parseSection } from './parse.js';
+import { backendFigures } from './pipeline.js';
+import { scaleOutSection } from './scale-out.js';
+import type { BenchContext, BenchSection } from './support.js';
 
 /**
- * `npm run bench`: prints JSON figures for parsing, importing, reminder scheduling and the
- * reconciler, on DATABASE_URL / REDIS_URL when set, else on an embedded database.
+ * `npm run bench [-- --quick] [--only a,b] [--out file]`: one JSON document on stdout (and in
+ * bench-results/latest.json) with, for each queue backend, raw BullMQ doing the same work and
+ * Duban's reminder pipeline side by side, then the city figures, the API, cold start and
+ * scale-out. PostgreSQL comes from DATABASE_URL (the bench creates and drops its own
+ * databases), Redis from REDIS_URL (without it the Redis figures are skipped).
+ *
+ * Each section is one file under test/bench/ exporting a `BenchSection`; add one to SECTIONS.
  */
-
-const UNITS = [
-  '办公室',
-  '组织科',
-  '宣传科',
-  '人事科',
-  '计财科',
-  '中教科',
-  '小幼教科',
-  '德育',
-  '教育学院',
-  '事务中心',
+const SECTIONS: BenchSection[] = [
+  parseSection,
+  {
+    name: 'redis',
+    run: (ctx) =>
+      ctx.redisUrl ? backendFigures(ctx, 'redis') : Promise.resolve({ skipped: 'no REDIS_URL' }),
+  },
+  { name: 'postgres', run: (ctx) => backendFigures(ctx, 'postgres') },
+  citySection,
+  digestsSection,
+  apiSection,
+  scaleOutSection,
 ];
 
-function syntheticPlan(year: number, sections: number, itemsPerSection: number): string {
-  const numerals = '一二三四五六七八九十';
-  const lines = [`某区教育局${year}年工作要点`];
-  let n = 0;
-  for (let s = 0; s < sections; s++) {
-    lines.push(
-      `${numerals[s % 10]}${s >= 10 ? numerals[Math.floor(s / 10) - 1] : ''}、第${s + 1}板块重点工作`,
-    );
-    for (let i = 0; i < itemsPerSection; i++) {
-      n++;
-      const units = [0, 1, 2, 3, 4].map((k) => UNITS[(n + k) % UNITS.length]).join('、');
-      lines.push(
-        `${n}.推进第${n}项重点工作。完善工作机制，${(n % 12) + 1}月底前完成阶段目标。（责任科室：${units}）`,
-      );
-    }
-  }
-  return lines.join('\n');
+function argValue(args: string[], name: string): string | null {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args[i + 1] ?? null) : null;
 }
-
-/** A plan of `count` items in 20 sections, numbered 1…count, two units each. */
-function largePlan(year: number, count: number): Buffer {
-  const numerals = '一二三四五六七八九十';
-  const lines = [`某区教育局${year}年工作要点`];
-  for (let n = 1; n <= count; n++) {
-    const section = Math.floor(((n - 1) * 20) / count);
-    if (n === 1 || section !== Math.floor(((n - 2) * 20) / count))
-      lines.push(`${section < 10 ? '' : '十'}${numerals[section % 10]}、第${section + 1}板块`);
-    const units = [0, 1].map((k) => UNITS[(n + k) % UNITS.length]).join('、');
-    lines.push(`${n}.推进第${n}项。${(n % 12) + 1}月底前完成。（责任科室：${units}）`);
-  }
-  return Buffer.from(lines.join('\n'));
-}
-
-/**
- * Runs `task`, sampling the process RSS (the parsing worker's memory included) every 10 ms: the
- * peak, and how far it rose above the RSS at the start.
- */
-async function measured<T>(
-  task: () => Promise<T>,
-): Promise<{ result: T; ms: number; peakRssMb: number; rssGrowthMb: number }> {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  const started = performance.now();
-  try {
-    const result = await task();
-    const ms = performance.now() - started;
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return {
-      result,
-      ms,
-      peakRssMb: round(peak / 1024 / 1024, 1),
-      rssGrowthMb: round((peak - before) / 1024 / 1024, 1),
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
-/** Parse figures for plans of 10k, 32k and 100k items, in a worker and in this thread. */
-async function largePlanFigures(): Promise<Record<string, unknown>> {
-  const figures: Record<string, unknown> = {};
-  for (const count of [10_000, 32_000, 100_000]) {
-    const content = largePlan(2022, count);
-    const inWorker = await measured(() => parsePlanDocument('large.txt', content));
-    const items = inWorker.result.sections.reduce((n, s) => n + s.items.length, 0);
-    const started = performance.now();
-    parsePlanText(content.toString('utf8'));
-    const inThreadMs = performance.now() - started;
-    figures[`items${count / 1000}k`] = {
-      items,
-      fileMb: round(content.length / 1024 / 1024),
-      workerParseMs: round(inWorker.ms),
-      itemsPerSecond: Math.round(items / (inWorker.ms / 1000)),
-      inThreadParseMs: round(inThreadMs),
-      peakRssMb: inWorker.peakRssMb,
-      rssGrowthMb: inWorker.rssGrowthMb,
-    };
-  }
-  return figures;
-}
-
-/** A task table (任务分解表) of `rows` tab-separated rows in groups of 100 by category. */
-function taskTable(year: number, rows: number): Buffer {
-  const lines = [
-    `某区教育局${year}年重点工作任务分解表`,
-    '序号\t类别\t重点工作任务\t主要责任单位\t协同配合单位\t完成时限\t分管局领导',
-  ];
-  for (let n = 1; n <= rows; n++) {
-    const category = n % 100 === 1 ? `第${Math.ceil(n / 100)}类` : '';
-    const lead = UNITS[n % UNITS.length];
-    const co = UNITS[(n + 1) % UNITS.length];
-    lines.push(
-      `${n}\t${category}\t推进第${n}项重点工作。细化工作措施。\t${lead}\t${co}\t${(n % 12) + 1}月底前\t张三`,
-    );
-  }
-  return Buffer.from(lines.join('\n'));
-}
-
-/** Parse figures for a task table of 5,000 rows, in a worker and in this thread. */
-async function taskTableFigures(): Promise<Record<string, unknown>> {
-  const content = taskTable(2025, 5000);
-  const inWorker = await measured(() => parsePlanDocument('table.txt', content));
-  const started = performance.now();
-  parsePlanText(content.toString('utf8'));
-  return {
-    rows: inWorker.result.sections.reduce((n, s) => n + s.items.length, 0),
-    workerParseMs: round(inWorker.ms),
-    inThreadParseMs: round(performance.now() - started),
-    peakRssMb: inWorker.peakRssMb,
-    rssGrowthMb: inWorker.rssGrowthMb,
-  };
-}
-
-/** How fast and in how little memory zip bombs are refused. */
-async function zipBombFigures(): Promise<Record<string, unknown>> {
-  const figures: Record<string, unknown> = {};
-  const bombs = {
-    declared700MiB: docxBomb({ documentMiB: 700 }),
-    lyingHeader700MiB: docxBomb({ documentMiB: 700, declaredDocumentBytes: 1000 }),
-  };
-  for (const [name, bomb] of Object.entries(bombs)) {
-    const run = await measured(async () => {
-      try {
-        await parsePlanDocument('bomb.docx', bomb);
-        return 'accepted';
-      } catch (error) {
-        return error instanceof PlanOverLimitError ? `refused: ${error.limit}` : String(error);
-      }
-    });
-    figures[name] = {
-      zipKb: Math.round(bomb.length / 1024),
-      outcome: run.result,
-      msToRefusal: round(run.ms),
-      peakRssMb: run.peakRssMb,
-      rssGrowthMb: run.rssGrowthMb,
-    };
-  }
-  return figures;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
-  let peakRss = 0;
-  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-  const sampler = setInterval(sample, 20);
-
-  const seedText = readFileSync(join(projectRoot(), 'seeds', 'hongkou-2022-work-plan.txt'), 'utf8');
-  for (let i = 0; i < 20; i++) parsePlanText(seedText);
-  const seedRuns: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const t = performance.now();
-    parsePlanText(seedText);
-    seedRuns.push(performance.now() - t);
-  }
-  const big = syntheticPlan(new Date().getFullYear() + 1, 20, 45);
-  const t0 = performance.now();
-  const bigParsed = parsePlanText(big);
-  const bigParseMs = performance.now() - t0;
-  const bigItems = bigParsed.sections.reduce((n, s) => n + s.items.length, 0);
-  // Bombs first: RSS never shrinks back, so later figures would hide theirs.
-  const zipBombs = await zipBombFigures();
-  const large = await largePlanFigures();
-  const taskTable5k = await taskTableFigures();
-
-  const dataDir = await mkdtemp(join(tmpdir(), 'duban-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54349',
-    QUEUE_PREFIX: `duban-bench-${Date.now()}`,
-  });
-  const database = await prepareDatabase(config);
-  const app = await NestFactory.createApplicationContext(
-    AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
-    { logger: ['error'] },
-  );
-  try {
-    const plans = app.get(PlansService);
-    const scheduler = app.get(ReminderScheduler);
-    const ta = performance.now();
-    const seedImport = await plans.importDocument(`bench-${Date.now()}.txt`, Buffer.from(seedText));
-    const seedImportMs = performance.now() - ta;
-
-    const tb = performance.now();
-    const bigImport = await plans.importParsed('bench-big.txt', bigParsed);
-    const bigImportMs = performance.now() - tb;
-    const jobs = bigImport.counts.tasks * 3;
-
-    const tc = performance.now();
-    const openTasks = bigImport.counts.tasks + seedImport.counts.tasks;
-    const reconciled = await scheduler.reconcile();
-    const reconcileMs = performance.now() - tc;
-
-    sample();
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          queueBackend: config.redisUrl ? 'redis' : 'postgres',
-          database: config.databaseUrl ? 'external' : 'embedded',
-          parse: {
-            seedMedianMs: round(median(seedRuns)),
-            seedItems: 36,
-            bigPlanItems: bigItems,
-            bigPlanParseMs: round(bigParseMs),
-            bigPlanItemsPerSecond: Math.round(bigItems / (bigParseMs / 1000)),
-            large,
-            taskTable5k,
-            zipBombs,
-          },
-          import: {
-            seedMs: round(seedImportMs),
-            seedCreated: seedImport.created,
-            seedTasks: seedImport.counts.tasks,
-            bigPlanTasks: bigImport.counts.tasks,
-            bigPlanReminderJobs: jobs,
-            bigPlanImportAndScheduleMs: round(bigImportMs),
-            reminderJobsScheduledPerSecond: Math.round(jobs / (bigImportMs / 1000)),
-          },
-          reconcile: {
-            openTasks,
-            queued: reconciled.queued,
-            ms: round(reconcileMs),
-          },
-          memory: { peakRssMb: round(peakRss / 1024 / 1024, 1) },
-        },
-        null,
-        2,
-      )}\n`,
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = argValue(args, '--only')?.split(',') ?? null;
+  const out = argValue(args, '--out') ?? join(projectRoot(), 'bench-results', 'latest.json');
+  const pgServerUrl = process.env.DATABASE_URL;
+  if (!pgServerUrl) {
+    process.stderr.write(
+      '需要 DATABASE_URL（基准测试在该 PostgreSQL 服务器上创建并删除自己的数据库）\n',
     );
-  } finally {
-    clearInterval(sampler);
-    await app.close();
-    await database.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    process.exit(2);
   }
+  const ctx: BenchContext = {
+    quick,
+    scale: quick ? 0.1 : 1,
+    pgServerUrl,
+    redisUrl: process.env.REDIS_URL || null,
+    concurrency: Number(process.env.WORKER_CONCURRENCY ?? 8),
+    log: (message) => process.stderr.write(`[bench ${new Date().toISOString()}] ${message}\n`),
+  };
+  const started = Date.now();
+  const figures: Record<string, unknown> = {};
+  let peakRss = 0;
+  const sampler = setInterval(
+    () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
+    1000,
+  ).unref();
+  for (const section of SECTIONS) {
+    if (only && !only.includes(section.name)) continue;
+    ctx.log(`section ${section.name}`);
+    const t = Date.now();
+    try {
+      figures[section.name] = await section.run(ctx);
+    } catch (error) {
+      figures[section.name] = {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      };
+    }
+    ctx.log(`section ${section.name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  clearInterval(sampler);
+  const document = {
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    mode: quick ? 'quick (1/10 size)' : 'full',
+    at: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+    },
+    workerConcurrency: ctx.concurrency,
+    ...figures,
+    benchSeconds: Math.round((Date.now() - started) / 1000),
+    benchPeakRssMb: Math.round(peakRss / 1024 / 1024),
+  };
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  process.stdout.write(text);
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

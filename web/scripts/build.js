@@ -60,6 +60,7 @@ const STEPS = {
       'workers',
       'migrations',
       'test/bench',
+      'test/faults',
       'tsconfig.json',
       serverTsconfig,
       'nest-cli.json',
