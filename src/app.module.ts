@@ -74,6 +74,11 @@ import { TasksRepository } from './tasks/tasks.repository.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
+import { CadencesService } from './cycles/cadences.service.js';
+import { CycleDueSource } from './cycles/cycle-due.source.js';
+import { CycleReporterGuard, CyclesController } from './cycles/cycles.controller.js';
+import { CyclesRepository } from './cycles/cycles.repository.js';
+import { CyclesService } from './cycles/cycles.service.js';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -137,6 +142,11 @@ const SERVICES = [
   MilestonesService,
   ProgressRepository,
   ProgressService,
+  CyclesRepository,
+  CycleDueSource,
+  CyclesService,
+  CadencesService,
+  CycleReporterGuard,
 ];
 
 /** Everything a Duban process shares; controllers only where the HTTP API runs. */
@@ -173,6 +183,7 @@ export class AppModule {
             NudgesController,
             MilestonesController,
             ProgressController,
+            CyclesController,
           ]
         : [],
       providers: [
@@ -193,7 +204,7 @@ export class AppModule {
         {
           provide: REMINDER_SOURCE_LIST,
           useFactory: (...sources: unknown[]) => sources,
-          inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource],
+          inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource, CycleDueSource],
         },
         ...SERVICES,
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
