@@ -202,13 +202,8 @@ export class CadencesService implements OnApplicationBootstrap, BeforeApplicatio
     }
     const startsOn = input.startsOn ?? this.cycles.today();
     if (!isValidDate(startsOn)) throw bad('startsOn', '须为有效日期 YYYY-MM-DD');
-    const title =
-      input.title?.trim() ||
-      (input.kind === 'monthly'
-        ? '月度督导'
-        : input.kind === 'quarterly'
-          ? '季度督导'
-          : '定期督导');
+    // A period's cycle is called '<period label><title>': '2022年第二季度督导'.
+    const title = input.title?.trim() || '督导';
     const id = await this.tx.run(async (m) => {
       await this.cycles.requirePlan(m, planId);
       await this.cycles.checkScopeOfPlan(m, planId, scope);
