@@ -140,7 +140,15 @@ export class CadencesService implements OnApplicationBootstrap, BeforeApplicatio
   async catchUp(): Promise<string[]> {
     const opened: string[] = [];
     for (const cadence of await this.repo.activeCadences(this.repo.manager)) {
-      await this.ensureScheduler(cadence);
+      // A queue that cannot take the scheduler now does not hold the period back: the next
+      // catch-up places it again.
+      await this.ensureScheduler(cadence).catch((error: unknown) =>
+        this.logger.warn({
+          message: 'cadence scheduler not placed',
+          cadenceId: cadence.id,
+          error: String(error),
+        }),
+      );
       const id = await this.openCurrent(cadence);
       if (id) opened.push(id);
     }
@@ -167,16 +175,33 @@ export class CadencesService implements OnApplicationBootstrap, BeforeApplicatio
     return currentPeriod(cadence, this.clock.now(), this.calendar, this.config.businessTz);
   }
 
+  /**
+   * Puts the cadence's job scheduler in place unless it is there already. Two processes placing it
+   * at the same moment may make one of them fail; that one finds it placed and is content.
+   */
   private async ensureScheduler(cadence: Cadence): Promise<void> {
-    await this.queue.queue(QueueName.Reminders).upsertJobScheduler(
-      cadenceSchedulerId(cadence.id),
-      { pattern: tickPattern(cadence), tz: this.config.businessTz },
-      {
-        name: 'cycle.cadence',
-        data: { cadenceId: cadence.id },
-        opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
-      },
-    );
+    const queue = this.queue.queue(QueueName.Reminders);
+    const id = cadenceSchedulerId(cadence.id);
+    const pattern = tickPattern(cadence);
+    const tz = this.config.businessTz;
+    const placed = async () => {
+      const existing = await queue.getJobScheduler(id);
+      return existing?.pattern === pattern && existing.tz === tz;
+    };
+    if (await placed()) return;
+    try {
+      await queue.upsertJobScheduler(
+        id,
+        { pattern, tz },
+        {
+          name: 'cycle.cadence',
+          data: { cadenceId: cadence.id },
+          opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+        },
+      );
+    } catch (error) {
+      if (!(await placed())) throw error;
+    }
   }
 
   async create(actor: Actor, planId: string, input: CadenceInput): Promise<CadenceView> {
