@@ -53,7 +53,7 @@ export const ACTIONS = [
   'cycle.read',
   'cycle.manage',
   'cycle.rate',
-  'cycle.results',
+  'cycle.results.read',
   'cycle.report',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -127,7 +127,7 @@ const RULES: Record<Action, Rule> = {
   /** Rating (好/较好/一般/差) or returning a unit's cycle report. */
   'cycle.rate': supervisor,
   /** Results by unit and section, and the 通报 bulletin draft. */
-  'cycle.results': roles('admin', 'leader', 'supervisor'),
+  'cycle.results.read': roles('admin', 'leader', 'supervisor'),
   /** Reporting to a cycle, for the unit's own tasks. */
   'cycle.report': ownUnit,
 };

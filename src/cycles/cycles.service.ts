@@ -656,7 +656,7 @@ export class CyclesService {
   }
 
   async results(actor: Actor, cycleId: string) {
-    this.authorizer.require(actor, 'cycle.results');
+    this.authorizer.require(actor, 'cycle.results.read');
     const { cycle, results } = await this.resultsOf(cycleId);
     return {
       cycle: await this.viewOf(cycle),
@@ -669,7 +669,7 @@ export class CyclesService {
     cycleId: string,
     format: 'html' | 'docx',
   ): Promise<{ fileName: string; content: Buffer | string }> {
-    this.authorizer.require(actor, 'cycle.results');
+    this.authorizer.require(actor, 'cycle.results.read');
     const { cycle, results } = await this.resultsOf(cycleId);
     if (cycle.status === 'scheduled') {
       throw new ConflictError('督导周期尚未开启，没有可通报的结果', {

@@ -4,6 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { Clock } from '../../src/common/clock.js';
 import { CadencesService } from '../../src/cycles/cadences.service.js';
+import { CyclesRepository } from '../../src/cycles/cycles.repository.js';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service.js';
 import { QueueName } from '../../src/queue/job-registry.js';
 import { JobQueue } from '../../src/queue/job-queue.service.js';
@@ -359,6 +360,19 @@ describe('a quarterly review cycle (督导) on the seed plan', () => {
     await sleep(300);
     expect(mailsTo(memberA.email, '【督导提醒】')).toHaveLength(0);
     expect(mailsTo(memberB.email, '【督导提醒】')).toHaveLength(0);
+
+    // What digests read: the reports units still owe in open cycles, in one query.
+    const owed = await app.app
+      .get(CyclesRepository)
+      .openCycleRequestsOfUnits(app.db.manager, [taskA.unit.id, taskC.unit.id]);
+    expect(owed.filter((r) => r.unitId === taskA.unit.id)).toEqual([]);
+    expect(owed.find((r) => r.taskId === taskC.id)).toMatchObject({
+      cycleId,
+      cycleTitle: '2022年第二季度督导',
+      itemNumber: taskC.item.number,
+      unitName: taskC.unit.name,
+      returned: false,
+    });
   });
 
   it('counts a report after the due date as late', async () => {
@@ -462,6 +476,16 @@ describe('a quarterly review cycle (督导) on the seed plan', () => {
     );
     expect(sectionSum).toBe(inScope.length);
     expect(res.body.sections.reduce((n: number, s: { late: number }) => n + s.late, 0)).toBe(1);
+    const [summary] = await app.app
+      .get(CyclesRepository)
+      .cycleSummaries(app.db.manager, shanghai('2022-04-01T00:00:00'));
+    expect(summary).toMatchObject({
+      cycleId,
+      status: 'closed',
+      requested: inScope.length,
+      reported: onTime + 1,
+      onTime,
+    });
   });
 
   it('drafts the 通报 as .docx and as escaped HTML from the results', async () => {

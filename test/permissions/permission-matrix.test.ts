@@ -83,7 +83,7 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'cycle.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YNN', unit_member: 'YNN' },
   'cycle.manage': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   'cycle.rate': { admin: 'NNN', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
-  'cycle.results': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  'cycle.results.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   'cycle.report': { admin: 'NNN', leader: 'NNN', supervisor: 'NNN', unit_head: 'YNN', unit_member: 'YNN' },
 };
 
