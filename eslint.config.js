@@ -3,6 +3,9 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+const SQL_IN_REPOSITORIES =
+  'SQL belongs in a *.repository.ts (services take an EntityManager and call the repository)';
+
 export default tseslint.config(
   {
     ignores: [
@@ -47,6 +50,37 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // SQL lives in repositories: elsewhere no `.query(` (nor TypeORM repositories, query builders
+    // or runners) and no value import of typeorm; `import type` is fine (services pass an
+    // EntityManager through). The places that legitimately talk to the database directly:
+    ignores: [
+      '**/*.repository.ts', // the repository layer itself
+      '**/*.entity.ts', // TypeORM's decorators are value imports
+      'src/database/**', // data source, migrations runner, transactor, advisory locks, app role
+      'migrations/**', // schema changes are SQL
+      'test/**', // tests set up and inspect rows directly
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'typeorm', allowTypeImports: true, message: SQL_IN_REPOSITORIES }],
+          patterns: [
+            { group: ['typeorm/*'], allowTypeImports: true, message: SQL_IN_REPOSITORIES },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(query|getRepository|createQueryBuilder|createQueryRunner)$/]',
+          message: SQL_IN_REPOSITORIES,
+        },
+      ],
     },
   },
   {

@@ -3,7 +3,15 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit/audit.controller.js';
+import { AuditRepository } from './audit/audit.repository.js';
 import { AuditService } from './audit/audit.service.js';
+import { ApiTokensRepository } from './auth/api-tokens.repository.js';
+import { LoginAttemptsRepository } from './auth/login-attempts.repository.js';
+import { SessionsRepository } from './auth/sessions.repository.js';
+import { UsersRepository } from './users/users.repository.js';
+import { UnitsRepository } from './units/units.repository.js';
+import { PlansRepository } from './plans/plans.repository.js';
+import { HealthRepository } from './health/health.repository.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -46,6 +54,9 @@ import { NudgesController } from './nudges/nudges.controller.js';
 import { NudgesRepository } from './nudges/nudges.repository.js';
 import { NudgesService } from './nudges/nudges.service.js';
 import { PlansController } from './plans/plans.controller.js';
+import { PlanRevisionsController } from './plans/plan-revisions.controller.js';
+import { PlanRevisionsRepository } from './plans/plan-revisions.repository.js';
+import { PlanRevisionsService } from './plans/plan-revisions.service.js';
 import { PlansService } from './plans/plans.service.js';
 import { JobQueue } from './queue/job-queue.service.js';
 import { createQueueBackend } from './queue/queue-backend.js';
@@ -54,6 +65,10 @@ import { REMINDER_SOURCE_LIST, ReminderScheduler } from './reminders/reminder-sc
 import { TaskDeadlineSource } from './tasks/task-deadline.source.js';
 import { AfterCommit } from './common/after-commit.js';
 import { EscalationSource } from './escalations/escalation.source.js';
+import { CalendarReplanner } from './reminders/calendar-replanner.js';
+import { SchedulePreviewController } from './reminders/schedule-preview.controller.js';
+import { SchedulePreviewRepository } from './reminders/schedule-preview.repository.js';
+import { SchedulePreviewService } from './reminders/schedule-preview.service.js';
 import { EscalationsRepository } from './escalations/escalations.repository.js';
 import { EscalationsController } from './escalations/escalations.controller.js';
 import { EscalationsService } from './escalations/escalations.service.js';
@@ -94,10 +109,18 @@ export interface RuntimeOptions {
 }
 
 const SERVICES = [
+  AuditRepository,
   AuditService,
   Authorizer,
+  SessionsRepository,
+  ApiTokensRepository,
+  LoginAttemptsRepository,
   AuthService,
+  UsersRepository,
   UsersService,
+  UnitsRepository,
+  PlansRepository,
+  HealthRepository,
   JobQueue,
   Transactor,
   AfterCommit,
@@ -120,6 +143,9 @@ const SERVICES = [
   LedgerRepository,
   LedgerService,
   OccurrencesRepository,
+  SchedulePreviewRepository,
+  SchedulePreviewService,
+  CalendarReplanner,
   TasksRepository,
   MilestonesRepository,
   TaskDeadlineSource,
@@ -132,6 +158,8 @@ const SERVICES = [
   ReminderScheduler,
   PlansService,
   TasksService,
+  PlanRevisionsRepository,
+  PlanRevisionsService,
   UnitsService,
   SubmissionsRepository,
   SubmissionsService,
@@ -171,6 +199,7 @@ export class AppModule {
             AuthController,
             UsersController,
             PlansController,
+            PlanRevisionsController,
             TasksController,
             UnitsController,
             AuditController,
@@ -184,6 +213,7 @@ export class AppModule {
             MilestonesController,
             ProgressController,
             CyclesController,
+            SchedulePreviewController,
           ]
         : [],
       providers: [

@@ -27,9 +27,7 @@ import { runMigrations } from './database/data-source.js';
 import { startEmbeddedDatabase } from './database/embedded-database.js';
 import { PlansService } from './plans/plans.service.js';
 import { UsersService } from './users/users.service.js';
-import { Plan } from './plans/plan.entity.js';
 import { serveConsole } from './web/console-static.js';
-import { DataSource } from 'typeorm';
 
 export interface PreparedDatabase {
   /** Where the application connects (its own role where it has one). */
@@ -237,11 +235,10 @@ export function openApiDocument(app: INestApplication) {
 /** On an empty database, imports the plans shipped in seeds/ so a first start has something to show. */
 export async function importSeedsIfEmpty(app: INestApplication, config: AppConfig): Promise<void> {
   if (!config.seedOnEmpty) return;
-  const db = app.get(DataSource);
-  if ((await db.getRepository(Plan).count()) > 0) return;
+  const plans = app.get(PlansService);
+  if ((await plans.count()) > 0) return;
   const dir = join(projectRoot(), 'seeds');
   if (!existsSync(dir)) return;
-  const plans = app.get(PlansService);
   for (const name of (await readdir(dir)).filter((f) => /\.(txt|docx)$/i.test(f)).sort()) {
     const result = await plans.importDocument(name, await readFile(join(dir, name)));
     new Logger('Seed').log({ message: result.message, planId: result.planId });

@@ -45,7 +45,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     };
     this.handlers = {
       'reminder.fire': async (data) => {
-        await scheduler.fire(data.occurrenceId);
+        await scheduler.fire(data.occurrenceId, data.fireAt);
       },
       'notification.send': async (data) => {
         await delivery.deliver(data.notificationId);

@@ -9,9 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import {
@@ -22,9 +20,14 @@ import {
 } from '../common/errors.js';
 import { APP_CONFIG, PROCESS_ROLE, type ProcessRole } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { type EntityManager, Transactor } from '../database/transactor.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { ApiTokensRepository } from './api-tokens.repository.js';
+import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { decideLogin, LOGIN_THROTTLE, waitInWords } from './login-throttle.js';
 import { passwordProblem } from './password-policy.js';
-import type { Actor, Role } from './permissions.js';
+import type { Actor } from './permissions.js';
+import { type CredentialOwner, SessionsRepository } from './sessions.repository.js';
 import { loadSigningSecret } from './signing-secret.js';
 
 export class UnauthorizedError extends HttpException {
@@ -81,17 +84,6 @@ export interface ApiTokenView {
   status: 'active' | 'expired' | 'revoked';
 }
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  unit_id: string | null;
-  active: boolean;
-  password_hash: string | null;
-  must_change_password: boolean;
-}
-
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
@@ -99,7 +91,6 @@ export function hashPassword(password: string): Promise<string> {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 // A hash to compare against when the account does not exist, so timing does not tell.
 const DUMMY_HASH = argon2.hash('duban-no-such-user');
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 @Injectable()
 export class AuthService implements OnModuleInit, OnModuleDestroy {
@@ -109,7 +100,11 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   private pruning: Promise<unknown> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly apiTokens: ApiTokensRepository,
+    private readonly attempts: LoginAttemptsRepository,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -146,20 +141,16 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     this.pruneNowAndThen();
     const attemptId = await this.reserveAttempt(normalized, address, userAgent);
 
-    const [user]: UserRow[] = await this.db.query(
-      `SELECT id, email, name, role, unit_id, active, password_hash, must_change_password
-         FROM users WHERE lower(email) = $1`,
-      [normalized],
-    );
-    const hash = user?.password_hash ?? (await DUMMY_HASH);
+    const user = await this.users.credentialsByEmail(this.tx.manager, normalized);
+    const hash = user?.passwordHash ?? (await DUMMY_HASH);
     const verified =
       (await argon2.verify(hash, password).catch(() => false)) &&
-      !!user?.password_hash &&
+      !!user?.passwordHash &&
       user.active;
-    if (!verified) {
+    if (!verified || !user) {
       const reason = !user ? 'unknown_account' : !user.active ? 'inactive' : 'wrong_password';
-      await this.db.transaction(async (m) => {
-        await settleAttempt(m, attemptId, 'failed', reason);
+      await this.tx.run(async (m) => {
+        await this.attempts.settle(m, attemptId, 'failed', reason);
         await this.audit.record(m, {
           actor: null,
           action: 'auth.login_failed',
@@ -173,13 +164,14 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     }
 
     const actor = toActor(user);
-    const session = await this.db.transaction(async (m) => {
-      await settleAttempt(m, attemptId, 'succeeded', null);
-      const [row]: { id: string; expires_at: Date }[] = await m.query(
-        `INSERT INTO sessions (user_id, expires_at, ip, user_agent)
-         VALUES ($1, now() + make_interval(secs => $2), $3, $4) RETURNING id, expires_at`,
-        [user.id, SESSION_TTL_SECONDS, ip, userAgent?.slice(0, 500) ?? null],
-      );
+    const session = await this.tx.run(async (m) => {
+      await this.attempts.settle(m, attemptId, 'succeeded', null);
+      const opened = await this.sessions.open(m, {
+        userId: user.id,
+        ttlSeconds: SESSION_TTL_SECONDS,
+        ip,
+        userAgent: userAgent?.slice(0, 500) ?? null,
+      });
       await this.audit.record(m, {
         actor,
         action: 'auth.login',
@@ -187,9 +179,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
         entityId: user.id,
         ip,
       });
-      return row;
+      return opened;
     });
-    const expiresAt = new Date(session.expires_at);
+    const expiresAt = session.expiresAt;
     const accessToken = await this.jwt.signAsync(
       { sub: user.id, sid: session.id, exp: Math.floor(expiresAt.getTime() / 1000) },
       { secret: this.signingSecret(), algorithm: 'HS256' },
@@ -199,7 +191,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       tokenType: 'Bearer',
       expiresIn: SESSION_TTL_SECONDS,
       expiresAt: expiresAt.toISOString(),
-      mustChangePassword: user.must_change_password,
+      mustChangePassword: user.mustChangePassword,
       user: actor,
     };
   }
@@ -215,71 +207,27 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     address: string,
     userAgent: string | null,
   ): Promise<string> {
-    const outcome = await this.db.transaction(
+    const outcome = await this.tx.run(
       async (m): Promise<{ id: string; wait: null } | { id: null; wait: number }> => {
-        // Always the address first, then the account: one order, no deadlock.
-        await m.query(
-          `SELECT pg_advisory_xact_lock(hashtext('duban:login-address'), hashtext($1))`,
-          [address],
-        );
-        await m.query(
-          `SELECT pg_advisory_xact_lock(hashtext('duban:login-account'), hashtext($1))`,
-          [email],
-        );
-        const [state]: {
-          now: Date;
-          pair_failures: number;
-          last_pair_failure: Date | null;
-          address_failures: number;
-          oldest_address_failure: Date | null;
-        }[] = await m.query(
-          `WITH since AS (
-           SELECT greatest(
-             now() - make_interval(secs => $3),
-             (SELECT max(at) FROM login_attempts
-               WHERE lower(email) = $1 AND ip = $2 AND outcome = 'succeeded'),
-             (SELECT max(at) FROM login_attempts WHERE lower(email) = $1 AND outcome = 'unlocked')
-           ) AS at
-         ), pair AS (
-           SELECT count(*)::int AS failures, max(a.at) AS last_at FROM login_attempts a, since
-            WHERE lower(a.email) = $1 AND a.ip = $2 AND a.outcome IN ('failed', 'pending')
-              AND a.at > since.at
-         ), address AS (
-           SELECT count(*)::int AS failures, min(at) AS oldest_at FROM login_attempts
-            WHERE ip = $2 AND outcome IN ('failed', 'pending')
-              AND at > now() - make_interval(secs => $4)
-         )
-         SELECT now() AS now, pair.failures AS pair_failures, pair.last_at AS last_pair_failure,
-                address.failures AS address_failures, address.oldest_at AS oldest_address_failure
-           FROM pair, address`,
-          [
+        await this.attempts.lock(m, address, email);
+        const decision = decideLogin(
+          await this.attempts.throttleState(
+            m,
             email,
             address,
             LOGIN_THROTTLE.failureMemorySeconds,
             LOGIN_THROTTLE.addressWindowSeconds,
-          ],
+          ),
         );
-        const decision = decideLogin({
-          now: new Date(state.now),
-          pairFailures: state.pair_failures,
-          lastPairFailureAt: state.last_pair_failure && new Date(state.last_pair_failure),
-          addressFailures: state.address_failures,
-          oldestAddressFailureAt:
-            state.oldest_address_failure && new Date(state.oldest_address_failure),
+        const id = await this.attempts.insert(m, {
+          email,
+          address,
+          userAgent: userAgent?.slice(0, 500) ?? null,
+          outcome: decision.allowed ? 'pending' : 'refused',
+          reason: decision.allowed ? null : decision.reason,
         });
-        const [row]: { id: string }[] = await m.query(
-          `INSERT INTO login_attempts (email, ip, user_agent, outcome, reason)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [
-            email,
-            address,
-            userAgent?.slice(0, 500) ?? null,
-            decision.allowed ? 'pending' : 'refused',
-            decision.allowed ? null : decision.reason,
-          ],
-        );
         return decision.allowed
-          ? { id: String(row.id), wait: null }
+          ? { id, wait: null }
           : { id: null, wait: decision.retryAfterSeconds };
       },
     );
@@ -294,28 +242,22 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** Lets an account sign in again at once from every address (an admin's unlock, a reset). */
   async clearSignInDelays(m: EntityManager, email: string, by: string): Promise<void> {
-    await m.query(
-      `INSERT INTO login_attempts (email, ip, outcome, reason) VALUES ($1, NULL, 'unlocked', $2)`,
-      [email.trim().toLowerCase(), by],
-    );
+    await this.attempts.insert(m, {
+      email: email.trim().toLowerCase(),
+      address: null,
+      outcome: 'unlocked',
+      reason: by,
+    });
   }
 
   /** Deletes sign-in attempts older than the retention period; returns how many. */
   async pruneLoginAttempts(): Promise<number> {
-    const [, deleted]: [unknown[], number] = await this.db.query(
-      `DELETE FROM login_attempts WHERE at < now() - make_interval(days => $1)`,
-      [LOGIN_THROTTLE.retentionDays],
-    );
-    return deleted;
+    return this.attempts.prune(this.tx.manager, LOGIN_THROTTLE.retentionDays);
   }
 
   /** Deletes sessions that ended (expired) more than the retention period ago; returns how many. */
   async pruneEndedSessions(): Promise<number> {
-    const [, deleted]: [unknown[], number] = await this.db.query(
-      `DELETE FROM sessions WHERE expires_at < now() - make_interval(days => $1)`,
-      [LOGIN_THROTTLE.retentionDays],
-    );
-    return deleted;
+    return this.sessions.pruneEnded(this.tx.manager, LOGIN_THROTTLE.retentionDays);
   }
 
   /** At most once an hour per process, from sign-in, so pruning needs no worker. */
@@ -363,57 +305,29 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     ) {
       throw new UnauthorizedError(INVALID_CREDENTIAL);
     }
-    // One indexed statement: the session and its user; last_seen_at is written at most once a minute.
-    const [row]: (UserRow & { revoked_at: Date | null; expired: boolean })[] = await this.db.query(
-      `WITH found AS (
-         SELECT s.revoked_at, s.expires_at <= now() AS expired,
-                u.id, u.name, u.role, u.unit_id, u.active, u.must_change_password
-           FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.id = $1 AND s.user_id = $2
-       ), touched AS (
-         UPDATE sessions SET last_seen_at = now()
-          WHERE id = $1 AND revoked_at IS NULL AND last_seen_at < now() - interval '1 minute'
-       )
-       SELECT * FROM found`,
-      [sid, sub],
-    );
-    if (!row) throw new UnauthorizedError(INVALID_CREDENTIAL);
-    if (row.revoked_at) throw new UnauthorizedError(ENDED_SESSION);
-    if (row.expired) throw new UnauthorizedError(INVALID_CREDENTIAL);
-    if (!row.active) throw new UnauthorizedError(INACTIVE_ACCOUNT);
+    const found = await this.sessions.findForRequest(this.tx.manager, sid, sub);
+    if (!found) throw new UnauthorizedError(INVALID_CREDENTIAL);
+    if (found.revoked) throw new UnauthorizedError(ENDED_SESSION);
+    if (found.expired) throw new UnauthorizedError(INVALID_CREDENTIAL);
+    if (!found.user.active) throw new UnauthorizedError(INACTIVE_ACCOUNT);
     return {
-      actor: toActor(row),
+      actor: toActor(found.user),
       credential: { kind: 'session', sessionId: sid },
-      mustChangePassword: row.must_change_password,
+      mustChangePassword: found.user.mustChangePassword,
     };
   }
 
   private async authenticateApiToken(bearer: string): Promise<Authenticated> {
-    const [row]: (UserRow & {
-      token_id: string;
-      scopes: ApiTokenScope[];
-      revoked_at: Date | null;
-      expired: boolean;
-    })[] = await this.db.query(
-      `WITH found AS (
-         SELECT t.id AS token_id, t.scopes, t.revoked_at, t.expires_at <= now() AS expired,
-                u.id, u.name, u.role, u.unit_id, u.active
-           FROM api_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.token_hash = $1
-       ), touched AS (
-         UPDATE api_tokens SET last_used_at = now()
-          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-       )
-       SELECT * FROM found`,
-      [sha256(bearer)],
+    const found = await this.apiTokens.findForRequest<ApiTokenScope>(
+      this.tx.manager,
+      sha256(bearer),
     );
-    if (!row || row.revoked_at) throw new UnauthorizedError('API 令牌无效或已吊销');
-    if (row.expired) throw new UnauthorizedError('API 令牌已过期');
-    if (!row.active) throw new UnauthorizedError(INACTIVE_ACCOUNT);
+    if (!found || found.revoked) throw new UnauthorizedError('API 令牌无效或已吊销');
+    if (found.expired) throw new UnauthorizedError('API 令牌已过期');
+    if (!found.user.active) throw new UnauthorizedError(INACTIVE_ACCOUNT);
     return {
-      actor: toActor(row),
-      credential: { kind: 'api_token', tokenId: row.token_id, scopes: row.scopes },
+      actor: toActor(found.user),
+      credential: { kind: 'api_token', tokenId: found.tokenId, scopes: found.scopes },
       mustChangePassword: false,
     };
   }
@@ -422,12 +336,8 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** Ends the session the request was made with. */
   async logout(actor: Actor, sessionId: string, ip: string | null): Promise<void> {
-    await this.db.transaction(async (m) => {
-      await m.query(
-        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'logout'
-          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-        [sessionId, actor.userId],
-      );
+    await this.tx.run(async (m) => {
+      await this.sessions.revoke(m, sessionId, actor.userId, 'logout');
       await this.audit.record(m, {
         actor,
         action: 'auth.logout',
@@ -440,7 +350,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** Ends every session of the caller, on every device; returns how many were open. */
   async logoutEverywhere(actor: Actor, ip: string | null): Promise<number> {
-    return this.db.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       const ended = await this.revokeSessions(m, actor.userId, 'logout_all');
       await this.audit.record(m, {
         actor,
@@ -461,21 +371,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     reason: string,
     except: string | null = null,
   ): Promise<number> {
-    const [, ended]: [unknown[], number] = await m.query(
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
-        WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)`,
-      [userId, reason, except],
-    );
-    return ended;
+    return this.sessions.revokeAll(m, userId, reason, except);
   }
 
   /** Revokes all of the user's API tokens, in the caller's transaction; returns how many. */
   async revokeAllApiTokens(m: EntityManager, userId: string): Promise<number> {
-    const [, revoked]: [unknown[], number] = await m.query(
-      `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId],
-    );
-    return revoked;
+    return this.apiTokens.revokeAll(m, userId);
   }
 
   // ─── Own password ───────────────────────────────────────────────────────────────────────────
@@ -492,10 +393,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     ip: string | null,
     userAgent: string | null,
   ): Promise<{ endedSessions: number }> {
-    const [user]: UserRow[] = await this.db.query(
-      `SELECT id, email, name, password_hash FROM users WHERE id = $1`,
-      [actor.userId],
-    );
+    const user = await this.users.credentialsOf(this.tx.manager, actor.userId);
     if (!user) throw new UnauthorizedError(INACTIVE_ACCOUNT);
     const problem = passwordProblem(newPassword, { email: user.email, name: user.name });
     if (problem) {
@@ -506,12 +404,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       ip ?? 'unknown',
       userAgent,
     );
-    const hash = user.password_hash ?? (await DUMMY_HASH);
+    const hash = user.passwordHash ?? (await DUMMY_HASH);
     const verified =
-      !!user.password_hash && (await argon2.verify(hash, currentPassword).catch(() => false));
+      !!user.passwordHash && (await argon2.verify(hash, currentPassword).catch(() => false));
     if (!verified) {
-      await this.db.transaction(async (m) => {
-        await settleAttempt(m, attemptId, 'failed', 'wrong_current_password');
+      await this.tx.run(async (m) => {
+        await this.attempts.settle(m, attemptId, 'failed', 'wrong_current_password');
         await this.audit.record(m, {
           actor,
           action: 'auth.password_change_failed',
@@ -525,21 +423,16 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       ]);
     }
     if (await argon2.verify(hash, newPassword).catch(() => false)) {
-      await settleAttempt(this.db.manager, attemptId, 'succeeded', null);
+      await this.attempts.settle(this.tx.manager, attemptId, 'succeeded', null);
       throw new InvalidInputException('新密码不能与当前密码相同', [
         { field: 'newPassword', message: '不能与当前密码相同' },
       ]);
     }
     const newHash = await hashPassword(newPassword);
     const keep = credential.kind === 'session' ? credential.sessionId : null;
-    return this.db.transaction(async (m) => {
-      await settleAttempt(m, attemptId, 'succeeded', null);
-      const [[changed]]: [{ id: string }[], number] = await m.query(
-        `UPDATE users SET password_hash = $2, must_change_password = false,
-                password_changed_at = now(), updated_at = now()
-          WHERE id = $1 AND password_hash IS NOT DISTINCT FROM $3 RETURNING id`,
-        [actor.userId, newHash, user.password_hash],
-      );
+    return this.tx.run(async (m) => {
+      await this.attempts.settle(m, attemptId, 'succeeded', null);
+      const changed = await this.users.replacePassword(m, actor.userId, newHash, user.passwordHash);
       // Somebody (an admin's reset, another tab) changed it since it was checked.
       if (!changed) throw new ConflictError('密码刚被修改过，请重新操作');
       const endedSessions = await this.revokeSessions(m, actor.userId, 'password_change', keep);
@@ -582,30 +475,25 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     // Writing includes reading.
     const scopes: ApiTokenScope[] = asked.includes('write') ? ['read', 'write'] : ['read'];
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    return this.db.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       // One creation per user at a time, so the hourly count cannot be raced.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:api-token'), hashtext($1))`, [
-        actor.userId,
-      ]);
-      const [recent]: { n: number; wait: number | null }[] = await m.query(
-        `SELECT count(*)::int AS n,
-                ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now()))::int AS wait
-           FROM api_tokens WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,
-        [actor.userId],
-      );
-      if (recent.n >= API_TOKEN_CREATE_LIMIT) {
-        const wait = Math.max(1, recent.wait ?? 3600);
+      await this.apiTokens.lockCreation(m, actor.userId);
+      const recent = await this.apiTokens.createdLastHour(m, actor.userId);
+      if (recent.count >= API_TOKEN_CREATE_LIMIT) {
+        const wait = Math.max(1, recent.waitSeconds ?? 3600);
         throw new TooManyRequestsError(
           `每小时最多创建 ${API_TOKEN_CREATE_LIMIT} 个 API 令牌，请 ${waitInWords(wait)}后再试`,
           wait,
         );
       }
-      const [row]: { id: string; expires_at: Date }[] = await m.query(
-        `INSERT INTO api_tokens (user_id, name, token_hash, scopes, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(days => $5)) RETURNING id, expires_at`,
-        [actor.userId, input.name, sha256(token), scopes, days],
-      );
-      const expiresAt = new Date(row.expires_at).toISOString();
+      const row = await this.apiTokens.insert(m, {
+        userId: actor.userId,
+        name: input.name,
+        tokenHash: sha256(token),
+        scopes,
+        days,
+      });
+      const expiresAt = row.expiresAt.toISOString();
       await this.audit.record(m, {
         actor,
         action: 'api_token.create',
@@ -619,42 +507,25 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** The caller's API tokens, newest first; never the token itself. */
   async listApiTokens(actor: Actor): Promise<{ items: ApiTokenView[] }> {
-    const rows: {
-      id: string;
-      name: string;
-      scopes: ApiTokenScope[];
-      created_at: Date;
-      expires_at: Date;
-      last_used_at: Date | null;
-      revoked_at: Date | null;
-      expired: boolean;
-    }[] = await this.db.query(
-      `SELECT id, name, scopes, created_at, expires_at, last_used_at, revoked_at,
-              expires_at <= now() AS expired
-         FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id`,
-      [actor.userId],
-    );
+    const rows = await this.apiTokens.listOf<ApiTokenScope>(this.tx.manager, actor.userId);
     return {
       items: rows.map((r) => ({
         id: r.id,
         name: r.name,
         scopes: r.scopes,
-        createdAt: iso(r.created_at)!,
-        expiresAt: iso(r.expires_at)!,
-        lastUsedAt: iso(r.last_used_at),
-        revokedAt: iso(r.revoked_at),
-        status: r.revoked_at ? 'revoked' : r.expired ? 'expired' : 'active',
+        createdAt: r.createdAt.toISOString(),
+        expiresAt: r.expiresAt.toISOString(),
+        lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+        revokedAt: r.revokedAt?.toISOString() ?? null,
+        status: r.revokedAt ? 'revoked' : r.expired ? 'expired' : 'active',
       })),
     };
   }
 
   async revokeApiToken(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (m) => {
-      const [rows]: [unknown[], number] = await m.query(
-        `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
-        [id, actor.userId, this.clock.now()],
-      );
-      if (rows.length === 0) throw new NotFoundError(`API 令牌 ${id} 不存在`);
+    await this.tx.run(async (m) => {
+      if (!(await this.apiTokens.revoke(m, id, actor.userId, this.clock.now())))
+        throw new NotFoundError(`API 令牌 ${id} 不存在`);
       await this.audit.record(m, {
         actor,
         action: 'api_token.revoke',
@@ -665,19 +536,6 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-async function settleAttempt(
-  m: EntityManager,
-  attemptId: string,
-  outcome: 'succeeded' | 'failed',
-  reason: string | null,
-): Promise<void> {
-  await m.query(`UPDATE login_attempts SET outcome = $2, reason = $3 WHERE id = $1`, [
-    attemptId,
-    outcome,
-    reason,
-  ]);
-}
-
-function toActor(user: Pick<UserRow, 'id' | 'role' | 'unit_id' | 'name'>): Actor {
-  return { userId: user.id, role: user.role, unitId: user.unit_id, name: user.name };
+function toActor(user: Pick<CredentialOwner, 'id' | 'role' | 'unitId' | 'name'>): Actor {
+  return { userId: user.id, role: user.role, unitId: user.unitId, name: user.name };
 }

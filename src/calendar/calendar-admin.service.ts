@@ -111,6 +111,25 @@ export class CalendarAdminService implements OnModuleInit, OnApplicationShutdown
     return this.year(year);
   }
 
+  /**
+   * Whether the calendar covers this year and every year in which an open task is due; a year
+   * without an official schedule is only guessed (Monday to Friday).
+   */
+  async coverage(now: Date): Promise<{ uncoveredYears: number[]; message: string | null }> {
+    const current = Number(now.toISOString().slice(0, 4));
+    const years = [
+      ...new Set([current, ...(await this.repo.openDeadlineYears(this.tx.manager))]),
+    ].sort((a, b) => a - b);
+    const uncoveredYears = this.uncovered(years);
+    return {
+      uncoveredYears,
+      message:
+        uncoveredYears.length > 0
+          ? `${uncoveredYears.join('、')} 年的法定节假日安排尚未录入，这些年份的工作日暂按周一至周五计算；请管理员录入（PUT /api/v1/calendar/{year} 或 duban calendar:set）`
+          : null,
+    };
+  }
+
   /** Years the calendar only guesses among these (for warnings). */
   uncovered(years: readonly number[]): number[] {
     return years.filter((y) => !this.calendar.hasOfficialData(y));

@@ -30,4 +30,13 @@ export class CalendarRepository {
       [days.map((d) => d.date), days.map((d) => d.kind), days.map((d) => d.note ?? null)],
     );
   }
+
+  /** The years in which open tasks are due. */
+  async openDeadlineYears(m: EntityManager): Promise<number[]> {
+    const rows: { year: number }[] = await m.query(
+      `SELECT DISTINCT extract(year FROM due_date)::int AS year FROM tasks
+        WHERE status NOT IN ('closed', 'cancelled') ORDER BY 1`,
+    );
+    return rows.map((r) => r.year);
+  }
 }

@@ -40,6 +40,16 @@ export function pageWindow(q: { page: number; pageSize: number }): {
   return { limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
 }
 
+/** A page read by `find` from a window (a TypeORM `findAndCount` given `skip` and `take`). */
+export async function findPage<T>(
+  q: { page: number; pageSize: number },
+  find: (window: { skip: number; take: number }) => Promise<[T[], number]>,
+): Promise<Page<T>> {
+  const { limit, offset } = pageWindow(q);
+  const [items, total] = await find({ skip: offset, take: limit });
+  return pageOf(items, total, q);
+}
+
 export function pageOf<T>(
   items: T[],
   total: number,

@@ -59,6 +59,8 @@ export interface AppConfig {
   };
   /** Bearer token required by GET /metrics; null → open (keep /metrics off the public network). */
   readonly metricsToken: string | null;
+  /** A worker process's own /health and /metrics on this port; null → none. */
+  readonly workerHealthPort: number | null;
   /** Serve the API documentation (Swagger UI at /api/docs); off by default in production. */
   readonly apiDocs: boolean;
   readonly logLevel: LogLevel;
@@ -333,6 +335,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     apiDocs: boolean(env, 'API_DOCS', env.NODE_ENV !== 'production'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
+    workerHealthPort:
+      optional(env, 'WORKER_HEALTH_PORT') === null
+        ? null
+        : integer(env, 'WORKER_HEALTH_PORT', 0, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
   };

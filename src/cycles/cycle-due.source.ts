@@ -5,11 +5,13 @@ import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import type { EntityManager } from '../database/transactor.js';
 import type { OutboxMessage } from '../notifications/outbox-message.js';
-import { parseOffset } from '../reminders/reminder-policy.js';
+import { offsetInWords, parseOffset } from '../reminders/reminder-policy.js';
 import { computeReminders } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
+  OccurrenceMessage,
+  OccurrenceTarget,
   ReminderSource,
   SubjectPlan,
 } from '../reminders/reminder-source.js';
@@ -57,6 +59,18 @@ export class CycleDueSource implements ReminderSource {
     };
   }
 
+  /** A cycle reminder goes to each unit that still owes a report (one message per unit). */
+  describe(
+    occurrence: Pick<FiringOccurrence, 'detail'>,
+    target: OccurrenceTarget,
+  ): OccurrenceMessage {
+    return {
+      kind: 'cycle.reminder',
+      audience: { unitId: target.unitId },
+      why: `督导报送${offsetInWords(parseOffset(String(occurrence.detail.offset)))}提醒`,
+    };
+  }
+
   async fire(m: EntityManager, occurrence: FiringOccurrence): Promise<FireResult> {
     const cycle = await this.repo.find(m, occurrence.subjectId);
     if (!cycle || cycle.status !== 'open') return { kind: 'stale', reason: '督导周期已结束' };
@@ -74,7 +88,7 @@ export class CycleDueSource implements ReminderSource {
       list.push(t);
     }
     const messages: OutboxMessage[] = [...byUnit.values()].map((list) => ({
-      kind: 'cycle.reminder',
+      kind: this.describe(occurrence, { unitId: list[0].unitId, leaderId: null }).kind,
       dedupeKey: `cycle.reminder:${occurrence.id}:${list[0].unitId}`,
       taskId: null,
       occurrenceId: occurrence.id,

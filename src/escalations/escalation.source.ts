@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { describeDeadline } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
 import type { EntityManager } from '../database/transactor.js';
@@ -10,6 +11,8 @@ import { parseOffset } from '../reminders/reminder-policy.js';
 import type {
   FireResult,
   FiringOccurrence,
+  OccurrenceMessage,
+  OccurrenceTarget,
   ReminderSource,
   SubjectPlan,
 } from '../reminders/reminder-source.js';
@@ -62,6 +65,7 @@ export class EscalationSource implements ReminderSource {
     private readonly repo: EscalationsRepository,
     private readonly audit: AuditService,
     private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,14 +76,29 @@ export class EscalationSource implements ReminderSource {
       milestoneId: null,
       plannedAt: task.remindersPlannedAt,
       occurrences: awaitsUnit(task.status)
-        ? escalationSteps(
-            task.dueAt,
-            ladder ?? DEFAULT_ESCALATION_LADDER,
-            this.calendar,
-            this.config.businessTz,
-          ).map(occurrenceOf)
+        ? this.steps(task, ladder ?? DEFAULT_ESCALATION_LADDER).map(occurrenceOf)
         : [],
     };
+  }
+
+  /**
+   * The cards and the overdue series: its first step, and — while its steps fall between the
+   * planning of the task and now — each next one up to the first still ahead. Planning a task
+   * again (a new calendar) so keeps a running series going: the steps that fired keep their
+   * state and the next one is planned as firing the last one did.
+   */
+  private steps(task: EscalatableTask, ladder: EscalationLadder): EscalationStep[] {
+    const tz = this.config.businessTz;
+    const steps = escalationSteps(task.dueAt, ladder, this.calendar, tz);
+    const now = this.clock.now().getTime();
+    const since = task.remindersPlannedAt.getTime();
+    let last = steps.find((s) => s.kind === 'overdue');
+    while (last && last.fireAt.getTime() <= now && last.fireAt.getTime() >= since) {
+      const next = nextOverdueStep(task.dueAt, ladder, last.repeat ?? 1, this.calendar, tz);
+      if (next) steps.push(next);
+      last = next ?? undefined;
+    }
+    return steps;
   }
 
   /** The plans of these tasks (after their ladder or calendar changed). */
@@ -87,6 +106,37 @@ export class EscalationSource implements ReminderSource {
     if (taskIds.length === 0) return [];
     const tasks = await this.repo.tasks(m, `t.id = ANY($1::uuid[])`, [taskIds]);
     return tasks.map((t) => this.plan({ ...t, status: t.status as TaskStatus }, t.ladder));
+  }
+
+  describe(
+    occurrence: Pick<FiringOccurrence, 'detail'>,
+    target: OccurrenceTarget,
+  ): OccurrenceMessage {
+    const step = String(occurrence.detail.step) as EscalationStep['kind'];
+    const late = lateInWords(parseOffset(String(occurrence.detail.offset)));
+    if (step === 'overdue') {
+      return {
+        kind: 'escalation.overdue',
+        audience: { unitId: target.unitId },
+        why: `逾期 ${late}，第 ${Number(occurrence.detail.repeat ?? 1)} 次逾期提醒`,
+      };
+    }
+    if (step === 'yellow') {
+      return {
+        kind: 'escalation.yellow',
+        audience: { unitId: target.unitId, unitRoles: ['unit_head'] },
+        why: `逾期 ${late}，黄牌督办（责任单位负责人）`,
+      };
+    }
+    return {
+      kind: 'escalation.red',
+      mandatory: true,
+      // The leader in charge of the unit; without one, every leader.
+      audience: target.leaderId
+        ? { roles: ['supervisor'], userIds: [target.leaderId] }
+        : { roles: ['supervisor', 'leader'] },
+      why: `逾期 ${late}，红牌督办（督导室与分管领导）`,
+    };
   }
 
   async fire(m: EntityManager, occurrence: FiringOccurrence): Promise<FireResult> {
@@ -115,42 +165,25 @@ export class EscalationSource implements ReminderSource {
       taskId: task.id,
       occurrenceId: occurrence.id,
     };
+    const { kind, audience, mandatory } = this.describe(occurrence, task);
     if (step === 'overdue') {
       const done = Number(occurrence.detail.repeat ?? 1);
       const next = nextOverdueStep(task.dueAt, ladder, done, this.calendar, this.config.businessTz);
       return {
         kind: 'messages',
-        messages: [
-          {
-            ...base,
-            kind: 'escalation.overdue',
-            audience: { unitId: task.unitId },
-            content: overdueReminderContent(input),
-          },
-        ],
+        messages: [{ ...base, kind, audience, content: overdueReminderContent(input) }],
         next: next ? [occurrenceOf(next)] : [],
       };
     }
     const level = step === 'red' ? 'red' : 'yellow';
     await this.raise(m, task, level);
-    const message: OutboxMessage =
-      level === 'yellow'
-        ? {
-            ...base,
-            kind: 'escalation.yellow',
-            audience: { unitId: task.unitId, unitRoles: ['unit_head'] },
-            content: yellowCardContent(input),
-          }
-        : {
-            ...base,
-            kind: 'escalation.red',
-            mandatory: true,
-            // The leader in charge of the unit; without one, every leader.
-            audience: task.leaderId
-              ? { roles: ['supervisor'], userIds: [task.leaderId] }
-              : { roles: ['supervisor', 'leader'] },
-            content: redCardContent(input),
-          };
+    const message: OutboxMessage = {
+      ...base,
+      kind,
+      audience,
+      mandatory,
+      content: level === 'yellow' ? yellowCardContent(input) : redCardContent(input),
+    };
     return { kind: 'messages', messages: [message] };
   }
 

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.guard.js';
+import { CalendarAdminService } from '../calendar/calendar-admin.service.js';
+import { Transactor } from '../database/transactor.js';
 import { QueueName } from '../queue/job-registry.js';
 import { JobQueue } from '../queue/job-queue.service.js';
+import { HealthRepository } from './health.repository.js';
 
 interface Check {
   status: 'up' | 'down';
@@ -29,23 +30,29 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Chec
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: HealthRepository,
     private readonly queue: JobQueue,
+    private readonly calendar: CalendarAdminService,
   ) {}
 
   @Get()
   @ApiOperation({ summary: '数据库与队列的连通状态；任一不可用时返回 503' })
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, queue] = await Promise.all([
-      check(() => this.db.query('SELECT 1')),
+      check(() => this.repo.ping(this.tx.manager)),
       check(() => this.queue.ping(QueueName.Reminders)),
     ]);
     const ok = database.status === 'up' && queue.status === 'up';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    // A calendar that does not cover a deadline's year is a warning, not an outage.
+    const calendar =
+      database.status === 'up' ? await this.calendar.coverage(new Date()).catch(() => null) : null;
     return {
       status: ok ? 'ok' : 'unavailable',
       database,
       queue: { ...queue, backend: this.queue.backendKind },
+      ...(calendar ? { calendar } : {}),
     };
   }
 }

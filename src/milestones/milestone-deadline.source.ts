@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import type { EntityManager } from '../database/transactor.js';
 import {
   DEFAULT_REMINDER_POLICY,
+  offsetInWords,
   parseOffset,
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
@@ -13,6 +14,8 @@ import { computeReminders } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
+  OccurrenceMessage,
+  OccurrenceTarget,
   ReminderSource,
   SubjectPlan,
 } from '../reminders/reminder-source.js';
@@ -90,6 +93,17 @@ export class MilestoneDeadlineSource implements ReminderSource {
     return rows.map((r) => this.plan(r.milestone, r.task, policy));
   }
 
+  describe(
+    occurrence: Pick<FiringOccurrence, 'detail'>,
+    target: OccurrenceTarget,
+  ): OccurrenceMessage {
+    return {
+      kind: 'milestone.reminder',
+      audience: { unitId: target.unitId },
+      why: `工作节点${offsetInWords(parseOffset(String(occurrence.detail.offset)))}提醒`,
+    };
+  }
+
   async fire(m: EntityManager, occurrence: FiringOccurrence): Promise<FireResult> {
     const row = await this.milestones.firing(m, occurrence.subjectId);
     if (!row || row.doneAt !== null || !awaitsUnit(row.task.status)) {
@@ -100,16 +114,17 @@ export class MilestoneDeadlineSource implements ReminderSource {
     }
     const task = row.task;
     const tz = this.config.businessTz;
+    const { kind, audience } = this.describe(occurrence, { unitId: task.unitId, leaderId: null });
     return {
       kind: 'messages',
       messages: [
         {
-          kind: 'milestone.reminder',
+          kind,
           dedupeKey: `milestone.reminder:${occurrence.id}`,
           taskId: task.id,
           milestoneId: occurrence.subjectId,
           occurrenceId: occurrence.id,
-          audience: { unitId: task.unitId },
+          audience,
           content: milestoneReminderContent({
             planTitle: task.planTitle,
             itemNumber: task.itemNumber,

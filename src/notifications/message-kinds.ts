@@ -22,6 +22,7 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   { kind: 'cycle.request', label: '督导报送通知', mandatory: false },
   { kind: 'cycle.reminder', label: '督导报送提醒', mandatory: false },
   { kind: 'cycle.returned', label: '督导报告退回', mandatory: false },
+  { kind: 'plan.revision', label: '工作要点修订', mandatory: false },
 ];
 
 export const PERSONAL_CHANNELS = ['email', 'inbox'] as const;

@@ -31,9 +31,9 @@ export class LedgerQueryDto extends PageQueryDto {
   @MaxLength(64)
   kind?: string;
 
-  @ApiPropertyOptional({ enum: ['email', 'inbox'] })
+  @ApiPropertyOptional({ enum: ['email', 'inbox', 'webhook'] })
   @IsOptional()
-  @IsIn(['email', 'inbox'], { message: '须为 email 或 inbox' })
+  @IsIn(['email', 'inbox', 'webhook'], { message: '须为 email、inbox 或 webhook' })
   channel?: string;
 
   @ApiPropertyOptional({ enum: LEDGER_STATUSES })

@@ -32,4 +32,8 @@ export class Item {
 
   @Column({ name: 'deadline_hints', type: 'jsonb', default: () => "'[]'::jsonb" })
   deadlineHints!: DeadlineHint[];
+
+  /** The plan version whose revision removed the item (its tasks cancelled); null while current. */
+  @Column({ name: 'removed_in_version', type: 'int', nullable: true })
+  removedInVersion!: number | null;
 }

@@ -34,6 +34,11 @@ import { RequirePermission } from '../http/permission.guard.js';
 import { RateLimit } from '../http/rate-limit.guard.js';
 import { PLAN_DOCUMENT_LIMITS } from '../plan-document/index.js';
 import { type ImportPreview, PlansService, type ImportResult } from './plans.service.js';
+import {
+  PlanRevisionsService,
+  type ImportPreviewWithRevision,
+  type RevisionResult,
+} from './plan-revisions.service.js';
 
 export const MAX_PLAN_FILE_BYTES = PLAN_DOCUMENT_LIMITS.maxFileBytes;
 
@@ -63,6 +68,21 @@ export class ImportQueryDto {
   @Transform(({ value }) => value === 'true' || value === true)
   @IsBoolean({ message: '须为 true 或 false' })
   dryRun?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'true = 文号已存在而内容不同时，作为该计划的修订稿导入（先用 dryRun=true 查看差异）；文号不存在时照常导入',
+  })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean({ message: '须为 true 或 false' })
+  revise?: boolean;
+
+  @ApiPropertyOptional({ description: '修订将删除超过一半（或全部）要点时，须为 true 才会执行' })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean({ message: '须为 true 或 false' })
+  confirmRemoval?: boolean;
 }
 
 @ApiTags('工作要点')
@@ -72,6 +92,7 @@ export class PlansController {
   constructor(
     private readonly plans: PlansService,
     private readonly authorizer: Authorizer,
+    private readonly revisions: PlanRevisionsService,
   ) {}
 
   @Post('import')
@@ -96,7 +117,7 @@ export class PlansController {
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Res({ passthrough: true }) res: Response,
     @Query() query: ImportQueryDto,
-  ): Promise<ImportResult | ImportPreview> {
+  ): Promise<ImportResult | ImportPreview | ImportPreviewWithRevision | RevisionResult> {
     if (!file) {
       throw new InvalidInputException('请以 multipart/form-data 上传字段名为 file 的文档', [
         { field: 'file', message: '缺少文件' },
@@ -106,7 +127,15 @@ export class PlansController {
     const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
     if (query.dryRun) {
       res.status(200);
-      return this.plans.preview(name, file.buffer);
+      // A different document under an existing 文号 also shows the revision it would make.
+      return this.revisions.previewImport(name, file.buffer);
+    }
+    if (query.revise) {
+      const revised = await this.revisions.importOrRevise(name, file.buffer, actor, {
+        confirmRemoval: query.confirmRemoval,
+      });
+      res.status(('applied' in revised ? revised.applied : revised.created) ? 201 : 200);
+      return revised;
     }
     const result = await this.plans.importDocument(name, file.buffer, actor);
     res.status(result.created ? 201 : 200);

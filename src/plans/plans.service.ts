@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { businessDateOf, endOfBusinessDay } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,9 +10,11 @@ import {
   NotFoundError,
   PayloadTooLargeError,
 } from '../common/errors.js';
+import type { Page } from '../common/paging.js';
 import type { QueuedOccurrence } from '../reminders/occurrences.repository.js';
 import { APP_CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/config.js';
+import { Transactor } from '../database/transactor.js';
 import { EscalationSource } from '../escalations/escalation.source.js';
 import { MilestoneDeadlineSource } from '../milestones/milestone-deadline.source.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.service.js';
@@ -24,9 +24,7 @@ import {
   PolicyValidationError,
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
-import { Task } from '../tasks/task.entity.js';
-import { AWAITING_UNIT_SQL, type TaskStatus } from '../tasks/task-state.js';
-import { Unit } from '../units/unit.entity.js';
+import { UnitsRepository } from '../units/units.repository.js';
 import {
   parsePlanDocument,
   PlanOverLimitError,
@@ -35,9 +33,10 @@ import {
   type ParseWarning,
 } from '../plan-document/index.js';
 import { planContentHash, planImport } from './plan-import.js';
-import { Item } from './item.entity.js';
+import type { Item } from './item.entity.js';
 import { Plan } from './plan.entity.js';
-import { Section } from './section.entity.js';
+import { type ImportedTask, type NewTask, PlansRepository } from './plans.repository.js';
+import type { Section } from './section.entity.js';
 
 export interface ImportResult {
   planId: string;
@@ -88,7 +87,9 @@ export class PlansService {
   private readonly logger = new Logger(PlansService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: PlansRepository,
+    private readonly units: UnitsRepository,
     private readonly scheduler: ReminderScheduler,
     private readonly taskDeadlines: TaskDeadlineSource,
     private readonly milestoneDeadlines: MilestoneDeadlineSource,
@@ -134,118 +135,65 @@ export class PlansService {
       throw new InvalidInputException('无法确定工作要点的年份：标题、发文日期和文号中都没有年份');
     }
     const hash = planContentHash(parsed);
-    const existing = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
+    const existing = await this.repo.findBySourceHash(this.tx.manager, hash);
     if (existing) return this.alreadyImported(existing);
     const calendarWarnings = this.calendarWarnings(year);
     const now = this.clock.now();
     const defaultDeadline = this.calendar.lastWorkdayOfYear(year);
     let created:
-      { plan: Plan; tasks: Task[]; unitCount: number; scheduled: QueuedOccurrence[] } | Plan;
+      | { plan: Plan; tasks: ImportedTask[]; unitCount: number; scheduled: QueuedOccurrence[] }
+      | Plan;
     try {
-      created = await this.db.transaction(async (m) => {
+      created = await this.tx.run(async (m) => {
         // Imports take turns: a racing import of the same document sees it imported, one of a
         // different document under the same 文号 sees the conflict — never a duplicate plan.
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:plan-import'))`);
-        const same = await m.getRepository(Plan).findOneBy({ sourceHash: hash });
+        await this.repo.lockImports(m);
+        const same = await this.repo.findBySourceHash(m, hash);
         if (same) return same;
         if (parsed.plan.docNumber) {
-          const sameNumber = await m
-            .getRepository(Plan)
-            .findOneBy({ docNumber: parsed.plan.docNumber });
+          const sameNumber = await this.repo.findByDocNumber(m, parsed.plan.docNumber);
           if (sameNumber) {
             throw new ConflictError(
-              `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请先处理原计划`,
-              { planId: sameNumber.id },
+              `文号 ${parsed.plan.docNumber} 的工作要点已于 ${sameNumber.importedAt.toISOString().slice(0, 10)} 导入，本次文档内容与之不同；如为修订稿，请按修订导入（revise=true，命令行 --revise），可先用 dryRun=true（--dry-run）查看差异`,
+              { planId: sameNumber.id, revisions: `/api/v1/plans/${sameNumber.id}/revisions` },
             );
           }
         }
-        const existingUnits = await m
-          .getRepository(Unit)
-          .find({ order: { createdAt: 'ASC', name: 'ASC' } });
         const toImport = planImport(
           parsed,
-          existingUnits.map((u) => u.name),
+          await this.units.names(m),
           year,
           defaultDeadline,
           businessDateOf(now, this.config.businessTz),
         );
-        const plan = await m.getRepository(Plan).save(
-          m.getRepository(Plan).create({
-            title: parsed.plan.title ?? sourceName.replace(/\.[^.]+$/, ''),
-            docNumber: parsed.plan.docNumber,
-            issuer: parsed.plan.issuer,
-            issuedOn: parsed.plan.issuedOn,
-            year,
-            sourceHash: hash,
-            sourceName,
-            reminderPolicy: null,
-            warnings: [...toImport.warnings, ...calendarWarnings],
-          }),
-        );
-        if (toImport.newUnits.length > 0) {
-          await m
-            .createQueryBuilder()
-            .insert()
-            .into(Unit)
-            .values(toImport.newUnits.map((name) => ({ name })))
-            .orIgnore()
-            .execute();
-        }
-        const units = await m.getRepository(Unit).find();
-        const unitIds = new Map(units.map((u) => [u.name, u.id]));
-        const tasks: Partial<Task>[] = [];
-        let ordinal = 0;
-        for (const parsedSection of toImport.sections) {
-          const section = await m.getRepository(Section).save(
-            m.getRepository(Section).create({
-              planId: plan.id,
-              ordinal: parsedSection.ordinal,
-              title: parsedSection.title,
-            }),
-          );
-          const items = await m.getRepository(Item).save(
-            parsedSection.items.map((item) =>
-              m.getRepository(Item).create({
-                planId: plan.id,
-                sectionId: section.id,
-                ordinal: ++ordinal,
-                number: item.number,
-                title: item.title,
-                body: item.body,
-                allUnits: item.allUnits,
-                deadlineHints: item.deadlineHints,
-              }),
-            ),
-          );
-          parsedSection.items.forEach((item, i) => {
-            for (const a of item.assignments) {
-              tasks.push({
-                itemId: items[i].id,
-                unitId: unitIds.get(a.unit)!,
-                role: a.role,
-                status: 'assigned',
-                dueDate: item.dueDate,
-                dueAt: endOfBusinessDay(item.dueDate, this.config.businessTz),
-                remindersPlannedAt: now,
-              });
-            }
-          });
-        }
-        const saved: Task[] = [];
-        for (let i = 0; i < tasks.length; i += 500) {
-          saved.push(
-            ...(await m
-              .getRepository(Task)
-              .save(tasks.slice(i, i + 500).map((t) => m.getRepository(Task).create(t)))),
-          );
-        }
-        await this.audit.record(m, {
-          actor,
-          action: 'plan.import',
-          entityType: 'plan',
-          entityId: plan.id,
-          after: { title: plan.title, docNumber: plan.docNumber, sourceName, tasks: saved.length },
+        const plan = await this.repo.insert(m, {
+          title: parsed.plan.title ?? sourceName.replace(/\.[^.]+$/, ''),
+          docNumber: parsed.plan.docNumber,
+          issuer: parsed.plan.issuer,
+          issuedOn: parsed.plan.issuedOn,
+          year,
+          sourceHash: hash,
+          sourceName,
+          reminderPolicy: null,
+          warnings: [...toImport.warnings, ...calendarWarnings],
         });
+        await this.units.addMissing(m, toImport.newUnits);
+        const unitIds = await this.units.idsByName(m);
+        const itemIds = await this.repo.insertContents(m, plan.id, toImport.sections);
+        const tasks: NewTask[] = toImport.sections.flatMap((section, s) =>
+          section.items.flatMap((item, i) =>
+            item.assignments.map((a) => ({
+              itemId: itemIds[s][i],
+              unitId: unitIds.get(a.unit)!,
+              role: a.role,
+              status: 'assigned' as const,
+              dueDate: item.dueDate,
+              dueAt: endOfBusinessDay(item.dueDate, this.config.businessTz),
+              remindersPlannedAt: now,
+            })),
+          ),
+        );
+        const saved = await this.repo.insertTasks(m, tasks);
         // A new plan has the default reminder policy and escalation ladder.
         const scheduled = [
           ...(await this.scheduler.replan(
@@ -259,6 +207,15 @@ export class PlansService {
             saved.map((t) => this.escalations.plan(t, null)),
           )),
         ];
+        // Last: the entry takes the audit trail's chain head, which every audited change waits
+        // for until this transaction ends.
+        await this.audit.record(m, {
+          actor,
+          action: 'plan.import',
+          entityType: 'plan',
+          entityId: plan.id,
+          after: { title: plan.title, docNumber: plan.docNumber, sourceName, tasks: saved.length },
+        });
         return {
           plan,
           tasks: saved,
@@ -269,7 +226,7 @@ export class PlansService {
     } catch (error) {
       // The same document committed by a process that did not take the lock (an older release).
       if ((error as { code?: string }).code === '23505') {
-        const winner = await this.db.getRepository(Plan).findOneBy({ sourceHash: hash });
+        const winner = await this.repo.findBySourceHash(this.tx.manager, hash);
         if (winner) return this.alreadyImported(winner);
       }
       throw error;
@@ -306,16 +263,17 @@ export class PlansService {
       throw new InvalidInputException('无法确定工作要点的年份：标题、发文日期和文号中都没有年份');
     }
     const hash = planContentHash(parsed);
+    const m = this.tx.manager;
     const [same, sameNumber, units] = await Promise.all([
-      this.db.getRepository(Plan).findOneBy({ sourceHash: hash }),
+      this.repo.findBySourceHash(m, hash),
       parsed.plan.docNumber
-        ? this.db.getRepository(Plan).findOneBy({ docNumber: parsed.plan.docNumber })
+        ? this.repo.findByDocNumber(m, parsed.plan.docNumber)
         : Promise.resolve(null),
-      this.db.getRepository(Unit).find({ order: { createdAt: 'ASC', name: 'ASC' } }),
+      this.units.names(m),
     ]);
     const toImport = planImport(
       parsed,
-      units.map((u) => u.name),
+      units,
       year,
       this.calendar.lastWorkdayOfYear(year),
       businessDateOf(this.clock.now(), this.config.businessTz),
@@ -361,21 +319,14 @@ export class PlansService {
   }
 
   private async alreadyImported(plan: Plan): Promise<ImportResult> {
-    const [row]: { sections: number; items: number; tasks: number; units: number }[] =
-      await this.db.query(
-        `SELECT (SELECT count(*)::int FROM sections WHERE plan_id = $1) AS sections,
-              (SELECT count(*)::int FROM items WHERE plan_id = $1) AS items,
-              count(t.id)::int AS tasks, count(DISTINCT t.unit_id)::int AS units
-         FROM items i JOIN tasks t ON t.item_id = i.id WHERE i.plan_id = $1`,
-        [plan.id],
-      );
+    const counts = await this.repo.counts(this.tx.manager, plan.id);
     return {
       planId: plan.id,
       created: false,
       message: `该文档已于 ${plan.importedAt.toISOString().slice(0, 10)} 导入过（《${plan.title}》），未做任何更改`,
       title: plan.title,
       year: plan.year,
-      counts: row ?? { sections: 0, items: 0, tasks: 0, units: 0 },
+      counts: counts ?? { sections: 0, items: 0, tasks: 0, units: 0 },
       warnings: plan.warnings,
     };
   }
@@ -388,27 +339,19 @@ export class PlansService {
     }));
   }
 
-  async list(
-    page: number,
-    pageSize: number,
-  ): Promise<{ items: Plan[]; total: number; page: number; pageSize: number }> {
-    const [items, total] = await this.db.getRepository(Plan).findAndCount({
-      order: { importedAt: 'DESC' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    });
-    return { items, total, page, pageSize };
+  /** How many plans there are. */
+  async count(): Promise<number> {
+    return this.repo.count(this.tx.manager);
+  }
+
+  async list(page: number, pageSize: number): Promise<Page<Plan>> {
+    return this.repo.page(this.tx.manager, { page, pageSize });
   }
 
   async get(id: string): Promise<{ plan: Plan; sections: (Section & { items: Item[] })[] }> {
-    const plan = await this.db.getRepository(Plan).findOneBy({ id });
+    const plan = await this.repo.find(this.tx.manager, id);
     if (!plan) throw new NotFoundError(`工作要点 ${id} 不存在`);
-    const sections = await this.db
-      .getRepository(Section)
-      .find({ where: { planId: id }, order: { ordinal: 'ASC' } });
-    const items = await this.db
-      .getRepository(Item)
-      .find({ where: { planId: id }, order: { ordinal: 'ASC' } });
+    const { sections, items } = await this.repo.contents(this.tx.manager, id);
     return {
       plan,
       sections: sections.map((s) =>
@@ -435,14 +378,26 @@ export class PlansService {
       throw error;
     }
     const now = this.clock.now();
-    const scheduled = await this.db.transaction(async (m) => {
-      const plan = await m
-        .getRepository(Plan)
-        .findOne({ where: { id: planId }, lock: { mode: 'pessimistic_write' } });
+    const scheduled = await this.tx.run(async (m) => {
+      const plan = await this.repo.lock(m, planId);
       if (!plan) throw new NotFoundError(`工作要点 ${planId} 不存在`);
       const previous = plan.reminderPolicy;
-      plan.reminderPolicy = policy;
-      await m.getRepository(Plan).save(plan);
+      await this.repo.setReminderPolicy(m, plan, policy);
+      // Reminders of the new policy that are already due must not go out now.
+      const tasks = await this.repo.replanAwaitingTasks(m, planId, now);
+      const taskPlans = tasks.map((t) =>
+        this.taskDeadlines.plan({ ...t, remindersPlannedAt: now }, policy),
+      );
+      const milestonePlans = await this.milestoneDeadlines.plansOfTasks(
+        m,
+        tasks.map((t) => t.id),
+        policy,
+      );
+      const replanned = [
+        ...(await this.scheduler.replan(m, 'task.deadline', taskPlans)),
+        ...(await this.scheduler.replan(m, 'milestone.deadline', milestonePlans)),
+      ];
+      // Last, like every bulk change: the audit trail's chain head is held from here to the commit.
       await this.audit.record(m, {
         actor,
         action: 'plan.policy',
@@ -451,28 +406,7 @@ export class PlansService {
         before: previous,
         after: policy,
       });
-      // Reminders of the new policy that are already due must not go out now.
-      const [tasks]: [{ id: string; status: TaskStatus; due_at: Date }[], number] = await m.query(
-        `UPDATE tasks SET reminders_planned_at = $2 FROM items i
-          WHERE i.id = tasks.item_id AND i.plan_id = $1 AND tasks.status IN ${AWAITING_UNIT_SQL}
-          RETURNING tasks.id, tasks.status, tasks.due_at`,
-        [planId, now],
-      );
-      const taskPlans = tasks.map((t) =>
-        this.taskDeadlines.plan(
-          { id: t.id, status: t.status, dueAt: new Date(t.due_at), remindersPlannedAt: now },
-          policy,
-        ),
-      );
-      const milestonePlans = await this.milestoneDeadlines.plansOfTasks(
-        m,
-        tasks.map((t) => t.id),
-        policy,
-      );
-      return [
-        ...(await this.scheduler.replan(m, 'task.deadline', taskPlans)),
-        ...(await this.scheduler.replan(m, 'milestone.deadline', milestonePlans)),
-      ];
+      return replanned;
     });
     this.scheduler.queueSoon(scheduled);
     return policy;

@@ -148,12 +148,12 @@ export class OccurrencesRepository {
    * Takes an occurrence for firing: only a scheduled one, once. A change of its subject committed
    * first (which cancels it) wins; otherwise the firing wins and the change waits for it.
    */
-  async take(m: EntityManager, id: string): Promise<FiringOccurrence | null> {
+  async take(m: EntityManager, id: string, fireAt: Date | null): Promise<FiringOccurrence | null> {
     const [rows]: [OccurrenceRow[], number] = await m.query(
       `UPDATE reminder_occurrences SET status = 'fired', fired_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'scheduled'
+        WHERE id = $1 AND status = 'scheduled' AND ($2::timestamptz IS NULL OR fire_at = $2)
         RETURNING id, source, subject_id, task_id, milestone_id, occurrence_key, fire_at, detail`,
-      [id],
+      [id, fireAt?.toISOString() ?? null],
     );
     const r = rows[0];
     if (!r) return null;

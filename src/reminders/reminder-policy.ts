@@ -220,3 +220,23 @@ export function parseReminderPolicy(input: unknown): ReminderPolicy {
       : parseSendAt(sendAtRaw, 'sendAt');
   return { offsets, sendAt };
 }
+
+/** An offset from a deadline in words: “截止前 2 个工作日”, “截止时”, “逾期 30 秒”. */
+export function offsetInWords(offset: ParsedOffset): string {
+  if (offset.kind === 'workdays') {
+    if (offset.workdays === 0) return '截止当日';
+    const n = Math.abs(offset.workdays);
+    return offset.workdays < 0 ? `截止前 ${n} 个工作日` : `逾期 ${n} 个工作日`;
+  }
+  if (offset.milliseconds === 0) return '截止时';
+  const s = Math.round(Math.abs(offset.milliseconds) / 1000);
+  const amount =
+    s < 60
+      ? `${s} 秒`
+      : s < 7200
+        ? `${Math.round(s / 60)} 分钟`
+        : s < 172800
+          ? `${Math.round(s / 3600)} 小时`
+          : `${Math.round(s / 86400)} 天`;
+  return offset.milliseconds < 0 ? `截止前 ${amount}` : `逾期 ${amount}`;
+}

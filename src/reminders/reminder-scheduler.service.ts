@@ -17,6 +17,11 @@ import {
   type SubjectPlan,
 } from './reminder-source.js';
 
+/** The queue job of an occurrence at its planned time. */
+export function reminderJobId(o: { id: string; fireAt: Date }): string {
+  return `occ_${o.id}_${o.fireAt.getTime()}`;
+}
+
 /** The reminder sources of this installation (task deadlines, milestone dates, …). */
 export const REMINDER_SOURCE_LIST = Symbol('REMINDER_SOURCE_LIST');
 
@@ -89,14 +94,20 @@ export class ReminderScheduler {
     this.afterCommit.run('queue reminders', () => this.enqueue(soon));
   }
 
-  private async enqueue(list: readonly QueuedOccurrence[]): Promise<void> {
+  /**
+   * Puts occurrences on the queue, each as a job named by the occurrence and its fire time: an
+   * occurrence moved by a replan (another send time, another calendar) gets a new job, and the
+   * old one, when it runs, finds nothing to fire at its time. `now`: due already, run at once.
+   */
+  private async enqueue(list: readonly QueuedOccurrence[], now = false): Promise<void> {
     for (let i = 0; i < list.length; i += BATCH) {
       const batch = list.slice(i, i + BATCH);
+      const runNow = this.clock.now();
       await this.queue.addBulk(
         batch.map((o) => ({
           name: 'reminder.fire' as const,
-          jobId: `occ_${o.id}`,
-          runAt: o.fireAt,
+          jobId: reminderJobId(o),
+          runAt: now ? runNow : o.fireAt,
           data: { occurrenceId: o.id, fireAt: o.fireAt.toISOString() },
         })),
       );
@@ -110,12 +121,16 @@ export class ReminderScheduler {
    * locked first, in the order every change of a task takes its locks: a report submitted at the
    * same moment either comes first (and the reminder is cancelled) or waits for it.
    */
-  async fire(occurrenceId: string): Promise<FireOutcome> {
+  async fire(occurrenceId: string, fireAt?: string): Promise<FireOutcome> {
     const now = this.clock.now();
     const nothing = { deliveryIds: [] as string[], next: [] as QueuedOccurrence[] };
     const decided = await this.db.transaction(async (m) => {
       await this.occurrences.lockTaskOf(m, occurrenceId);
-      const occurrence = await this.occurrences.take(m, occurrenceId);
+      const occurrence = await this.occurrences.take(
+        m,
+        occurrenceId,
+        fireAt ? new Date(fireAt) : null,
+      );
       if (!occurrence) return { outcome: 'not-scheduled' as const, ...nothing };
       const source = this.sources.get(occurrence.source);
       if (!source) throw new Error(`no reminder source "${occurrence.source}"`);
@@ -187,7 +202,7 @@ export class ReminderScheduler {
     const late = await this.occurrences.catchUp(MISSED_AFTER_MS, SKIP_REASON.superseded, BATCH);
     if (late.length > 0) {
       // Due already: a job that still exists for one of them is left as it is (same id).
-      await this.enqueue(late.map((o) => ({ ...o, fireAt: this.clock.now() })));
+      await this.enqueue(late, true);
     }
     let queued = 0;
     const until = new Date(this.clock.now().getTime() + this.horizonMs);
@@ -216,6 +231,23 @@ export class ReminderScheduler {
   async queueLost(): Promise<void> {
     const count = await this.occurrences.forgetQueued();
     this.logger.warn({ message: 'queue data lost; re-queuing from Postgres', occurrences: count });
+  }
+
+  /**
+   * Re-plans every subject of every source from its current state — after a change that moves
+   * reminders of many subjects at once (the working calendar). Returns the subjects planned.
+   */
+  async replanAll(): Promise<number> {
+    let planned = 0;
+    for (const source of this.sources.values()) {
+      const scheduled = await this.db.transaction(async (m) => {
+        const plans = await source.backfill(m, this.clock.now());
+        planned += plans.length;
+        return this.replan(m, source.name, plans);
+      });
+      this.queueSoon(scheduled);
+    }
+    return planned;
   }
 
   /**

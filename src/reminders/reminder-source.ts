@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { OutboxMessage } from '../notifications/outbox-message.js';
+import type { Audience, OutboxMessage } from '../notifications/outbox-message.js';
 
 /**
  * Where reminders come from. Each source plans occurrences for its subjects (a task's deadline, a
@@ -58,8 +58,32 @@ export type FireResult =
   /** It applies but nothing can be sent (e.g. no recipient); recorded as skipped with the reason. */
   | { kind: 'skipped'; reason: string };
 
+/** The task an occurrence is about, as far as deciding its recipients needs. */
+export interface OccurrenceTarget {
+  unitId: string;
+  /** The leader in charge of the unit, if one is set. */
+  leaderId: string | null;
+}
+
+/** What an occurrence sends when it fires, and why — the same answer firing uses. */
+export interface OccurrenceMessage {
+  kind: string;
+  audience: Audience;
+  mandatory?: boolean;
+  /** Why it fires, in words (e.g. “截止前 2 个工作日提醒”). */
+  why: string;
+}
+
 export interface ReminderSource {
   readonly name: ReminderSourceName;
+  /**
+   * Without reading or writing anything: the message a still-valid occurrence sends, for the
+   * schedule preview. `fire` takes kind and audience from here, so the preview cannot drift.
+   */
+  describe(
+    occurrence: Pick<FiringOccurrence, 'detail'>,
+    target: OccurrenceTarget,
+  ): OccurrenceMessage;
   /** Inside the firing transaction: re-reads the subject and decides what to send. */
   fire(m: EntityManager, occurrence: FiringOccurrence, now: Date): Promise<FireResult>;
   /**

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import type { EntityManager } from '../database/transactor.js';
 import {
   DEFAULT_REMINDER_POLICY,
+  offsetInWords,
   parseOffset,
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
@@ -13,6 +14,8 @@ import { computeReminders } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
+  OccurrenceMessage,
+  OccurrenceTarget,
   ReminderSource,
   SubjectPlan,
 } from '../reminders/reminder-source.js';
@@ -62,6 +65,17 @@ export class TaskDeadlineSource implements ReminderSource {
     };
   }
 
+  describe(
+    occurrence: Pick<FiringOccurrence, 'detail'>,
+    target: OccurrenceTarget,
+  ): OccurrenceMessage {
+    return {
+      kind: 'reminder',
+      audience: { unitId: target.unitId },
+      why: `${offsetInWords(parseOffset(String(occurrence.detail.offset)))}提醒`,
+    };
+  }
+
   async fire(m: EntityManager, occurrence: FiringOccurrence): Promise<FireResult> {
     const task = await this.tasks.find(m, occurrence.subjectId);
     if (!task || !awaitsUnit(task.status)) {
@@ -71,15 +85,16 @@ export class TaskDeadlineSource implements ReminderSource {
       return { kind: 'stale', reason: '截止时间已变更' };
     }
     const offset = parseOffset(String(occurrence.detail.offset));
+    const { kind, audience } = this.describe(occurrence, { unitId: task.unitId, leaderId: null });
     return {
       kind: 'messages',
       messages: [
         {
-          kind: 'reminder',
+          kind,
           dedupeKey: `reminder:${occurrence.id}`,
           taskId: occurrence.subjectId,
           occurrenceId: occurrence.id,
-          audience: { unitId: task.unitId },
+          audience,
           content: reminderMailContent({
             planTitle: task.planTitle,
             itemNumber: task.itemNumber,

@@ -1,30 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../auth/permissions.js';
 import { InvalidInputException, NotFoundError } from '../common/errors.js';
-import { Unit } from './unit.entity.js';
+import type { Page } from '../common/paging.js';
+import { Transactor } from '../database/transactor.js';
+import type { Unit } from './unit.entity.js';
+import { UnitsRepository } from './units.repository.js';
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 @Injectable()
 export class UnitsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: UnitsRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async list(
-    page: number,
-    pageSize: number,
-  ): Promise<{ items: Unit[]; total: number; page: number; pageSize: number }> {
-    const [items, total] = await this.db.getRepository(Unit).findAndCount({
-      order: { name: 'ASC' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    });
-    return { items, total, page, pageSize };
+  async list(page: number, pageSize: number): Promise<Page<Unit>> {
+    return this.repo.page(this.tx.manager, { page, pageSize });
   }
 
   /** Sets (or clears, with null) the mailbox that receives the unit's reminders. */
@@ -35,13 +29,12 @@ export class UnitsService {
         { field: 'email', message: '须为合法的邮箱地址，或 null 表示清除' },
       ]);
     }
-    const repo = this.db.getRepository(Unit);
-    const unit = await repo.findOneBy({ id });
+    const unit = await this.repo.find(this.tx.manager, id);
     if (!unit) throw new NotFoundError(`责任单位 ${id} 不存在`);
     const before = unit.email;
     unit.email = normalized;
-    return this.db.transaction(async (m) => {
-      const saved = await m.getRepository(Unit).save(unit);
+    return this.tx.run(async (m) => {
+      const saved = await this.repo.save(m, unit);
       await this.audit.record(m, {
         actor,
         action: 'unit.update',

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService, hashPassword } from '../auth/auth.service.js';
 import { generatePassword, MIN_PASSWORD_LENGTH, passwordProblem } from '../auth/password-policy.js';
 import { type Actor, ROLES, type Role } from '../auth/permissions.js';
 import { ConflictError, InvalidInputException, NotFoundError } from '../common/errors.js';
-import { User } from './user.entity.js';
+import type { Page } from '../common/paging.js';
+import { type EntityManager, Transactor } from '../database/transactor.js';
+import { UnitsRepository } from '../units/units.repository.js';
+import type { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
 
 export { hashPassword, MIN_PASSWORD_LENGTH };
 
@@ -36,7 +38,9 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactor,
+    private readonly repo: UsersRepository,
+    private readonly units: UnitsRepository,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
   ) {}
@@ -62,19 +66,13 @@ export class UsersService {
     }
     let unitId = input.unitId ?? null;
     if (!unitId && input.unitName) {
-      const [unit]: { id: string }[] = await this.db.query(`SELECT id FROM units WHERE name = $1`, [
-        input.unitName,
-      ]);
-      if (!unit)
+      unitId = await this.units.idOfName(this.tx.manager, input.unitName);
+      if (!unitId)
         throw new InvalidInputException(`责任单位“${input.unitName}”不存在`, [
           { field: 'unit', message: '单位不存在' },
         ]);
-      unitId = unit.id;
     } else if (unitId) {
-      const [unit]: { id: string }[] = await this.db.query(`SELECT id FROM units WHERE id = $1`, [
-        unitId,
-      ]);
-      if (!unit)
+      if (!(await this.units.exists(this.tx.manager, unitId)))
         throw new InvalidInputException(`责任单位 ${unitId} 不存在`, [
           { field: 'unitId', message: '单位不存在' },
         ]);
@@ -99,14 +97,9 @@ export class UsersService {
   ): Promise<User> {
     const { email, unitId } = fields;
     try {
-      return await this.db.transaction(async (m) => {
-        const [exists]: unknown[] = await m.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [
-          email,
-        ]);
-        if (exists) throw new ConflictError(`邮箱 ${email} 已被使用`);
-        const user = await m
-          .getRepository(User)
-          .save(m.getRepository(User).create({ ...fields, passwordHash, active: true }));
+      return await this.tx.run(async (m) => {
+        if (await this.repo.emailTaken(m, email)) throw new ConflictError(`邮箱 ${email} 已被使用`);
+        const user = await this.repo.insert(m, fields, passwordHash);
         await this.audit.record(m, {
           actor,
           action: 'user.create',
@@ -126,20 +119,17 @@ export class UsersService {
     }
   }
 
-  async list(
-    page: number,
-    pageSize: number,
-  ): Promise<{ items: User[]; total: number; page: number; pageSize: number }> {
-    const [items, total] = await this.db.getRepository(User).findAndCount({
-      order: { createdAt: 'ASC' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    });
-    return { items, total, page, pageSize };
+  /** How many accounts there are. */
+  async count(): Promise<number> {
+    return this.repo.count(this.tx.manager);
+  }
+
+  async list(page: number, pageSize: number): Promise<Page<User>> {
+    return this.repo.page(this.tx.manager, { page, pageSize });
   }
 
   async get(id: string): Promise<User> {
-    const user = await this.db.getRepository(User).findOneBy({ id });
+    const user = await this.repo.find(this.tx.manager, id);
     if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
     return user;
   }
@@ -166,26 +156,17 @@ export class UsersService {
         { field: 'role', message: `须为 ${ROLES.join('、')} 之一` },
       ]);
     }
-    return this.db.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       if (changes.role !== undefined || changes.active !== undefined) {
         // Changes that could leave no admin take turns, so two admins cannot demote each other.
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext('duban:admins'))`);
+        await this.repo.lockAdmins(m);
       }
-      const [before]: {
-        email: string;
-        name: string;
-        role: Role;
-        unit_id: string | null;
-        active: boolean;
-      }[] = await m.query(
-        `SELECT email, name, role, unit_id, active FROM users WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const before = await this.repo.lockState(m, id);
       if (!before) throw new NotFoundError(`用户 ${id} 不存在`);
       const next = {
         name: changes.name?.trim() ?? before.name,
         role: changes.role ?? before.role,
-        unitId: changes.unitId !== undefined ? changes.unitId : before.unit_id,
+        unitId: changes.unitId !== undefined ? changes.unitId : before.unitId,
         active: changes.active ?? before.active,
       };
       if (changes.unitId) await this.requireUnit(m, changes.unitId);
@@ -196,20 +177,12 @@ export class UsersService {
       }
       const wasAdmin = before.role === 'admin' && before.active;
       if (wasAdmin && !(next.role === 'admin' && next.active)) {
-        const [{ others }]: { others: number }[] = await m.query(
-          `SELECT count(*)::int AS others FROM users WHERE role = 'admin' AND active AND id <> $1`,
-          [id],
-        );
-        if (others === 0) {
+        if ((await this.repo.otherActiveAdmins(m, id)) === 0) {
           throw new ConflictError('不能停用或降级最后一个启用的系统管理员，请先指定另一位管理员');
         }
       }
-      await m.query(
-        `UPDATE users SET name = $2, role = $3, unit_id = $4, active = $5, updated_at = now()
-          WHERE id = $1`,
-        [id, next.name, next.role, next.unitId, next.active],
-      );
-      const scopeChanged = next.role !== before.role || next.unitId !== before.unit_id;
+      await this.repo.update(m, id, next);
+      const scopeChanged = next.role !== before.role || next.unitId !== before.unitId;
       const deactivated = before.active && !next.active;
       const endedSessions =
         scopeChanged || deactivated
@@ -219,7 +192,7 @@ export class UsersService {
       const was = {
         name: before.name,
         role: before.role,
-        unitId: before.unit_id,
+        unitId: before.unitId,
         active: before.active,
       };
       const changed = fields.filter((f) => was[f] !== next[f]);
@@ -235,7 +208,7 @@ export class UsersService {
           ...(revokedTokens ? { revokedTokens } : {}),
         },
       });
-      return m.getRepository(User).findOneByOrFail({ id });
+      return (await this.repo.find(m, id))!;
     });
   }
 
@@ -249,16 +222,11 @@ export class UsersService {
   ): Promise<{ temporaryPassword: string; mustChangePassword: true }> {
     const temporaryPassword = generatePassword();
     const hash = await hashPassword(temporaryPassword);
-    await this.db.transaction(async (m) => {
-      const [[user]]: [{ email: string }[], number] = await m.query(
-        `UPDATE users SET password_hash = $2, must_change_password = true,
-                password_changed_at = now(), updated_at = now()
-          WHERE id = $1 RETURNING email`,
-        [id, hash],
-      );
-      if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
+    await this.tx.run(async (m) => {
+      const email = await this.repo.setTemporaryPassword(m, id, hash);
+      if (email === null) throw new NotFoundError(`用户 ${id} 不存在`);
       const endedSessions = await this.auth.revokeSessions(m, id, 'password_reset');
-      await this.auth.clearSignInDelays(m, user.email, 'password_reset');
+      await this.auth.clearSignInDelays(m, email, 'password_reset');
       await this.audit.record(m, {
         actor,
         action: 'user.password_reset',
@@ -272,12 +240,10 @@ export class UsersService {
 
   /** Lifts the sign-in delays of an account at every address. */
   async unlock(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (m) => {
-      const [user]: { email: string }[] = await m.query(`SELECT email FROM users WHERE id = $1`, [
-        id,
-      ]);
-      if (!user) throw new NotFoundError(`用户 ${id} 不存在`);
-      await this.auth.clearSignInDelays(m, user.email, 'admin_unlock');
+    await this.tx.run(async (m) => {
+      const email = await this.repo.emailOf(m, id);
+      if (email === null) throw new NotFoundError(`用户 ${id} 不存在`);
+      await this.auth.clearSignInDelays(m, email, 'admin_unlock');
       await this.audit.record(m, {
         actor,
         action: 'user.unlock',
@@ -288,8 +254,7 @@ export class UsersService {
   }
 
   private async requireUnit(m: EntityManager, unitId: string): Promise<void> {
-    const [unit]: unknown[] = await m.query(`SELECT 1 FROM units WHERE id = $1`, [unitId]);
-    if (!unit) {
+    if (!(await this.units.exists(m, unitId))) {
       throw new InvalidInputException(`责任单位 ${unitId} 不存在`, [
         { field: 'unitId', message: '单位不存在' },
       ]);
@@ -304,8 +269,7 @@ export class UsersService {
     email: string | null,
     password: string | null,
   ): Promise<{ email: string; password: string | null } | null> {
-    const [{ n }]: { n: number }[] = await this.db.query(`SELECT count(*)::int AS n FROM users`);
-    if (n > 0) return null;
+    if ((await this.count()) > 0) return null;
     const chosen = password ?? generatePassword();
     const adminEmail = email ?? 'admin@localhost.localdomain';
     try {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type INestApplication, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Role } from '../auth/permissions.js';
 import { businessDateOf, daysInMonth } from '../calendar/business-time.js';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
@@ -136,10 +135,9 @@ export async function seedDemo(
   seedsDir: string,
 ): Promise<DemoAccount[] | null> {
   const logger = new Logger('Demo');
-  const db = app.get(DataSource);
-  const [{ plans, users }]: { plans: number; users: number }[] = await db.query(
-    `SELECT (SELECT count(*)::int FROM plans) AS plans, (SELECT count(*)::int FROM users) AS users`,
-  );
+  const plansService = app.get(PlansService);
+  const users$ = app.get(UsersService);
+  const [plans, users] = await Promise.all([plansService.count(), users$.count()]);
   if (plans > 0 || users > 0) {
     logger.warn({
       message: `演示模式只在空数据库上运行：数据库中已有 ${plans} 份工作要点、${users} 个账号，未创建演示数据`,
@@ -150,13 +148,11 @@ export async function seedDemo(
   }
   const year = Number(businessDateOf(app.get(Clock).now(), config.businessTz).slice(0, 4));
   const lastWorkday = app.get(WorkingCalendar).lastWorkdayOfYear(year);
-  const plansService = app.get(PlansService);
   const parsed = await plansService.parse(DEMO_SEED, await readFile(join(seedsDir, DEMO_SEED)));
   const result = await plansService.importParsed(
     `演示-${DEMO_SEED}`,
     asDemoPlan(parsed, year, lastWorkday),
   );
-  const users$ = app.get(UsersService);
   const accounts: DemoAccount[] = [];
   for (const account of ACCOUNTS) {
     const password = randomBytes(9).toString('base64url');

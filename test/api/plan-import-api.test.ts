@@ -14,6 +14,18 @@ const SMALL_PLAN = [
   '3.推进课程改革。年内完成新课程方案。（责任单位：教研室、中教科）',
 ];
 
+const THREE_SECTIONS = [
+  '某区教育局2027年工作要点',
+  '一、加强党的建设',
+  '1.深化理论学习。组织全系统专题学习，2027年6月底前完成。（责任科室：组织科、宣传科）',
+  '2.加强宣传阵地建设。完善融媒体平台。（责任科室：宣传科）',
+  '二、推进教育改革',
+  '3.推进课程改革。年内完成新课程方案。（责任单位：教研室、中教科）',
+  '三、提升治理水平',
+  '1.完善督办机制。2027年9月底前出台办法。（责任科室：组织科）',
+  '2.规范档案管理。（责任科室：宣传科）',
+];
+
 describe('plan import API', () => {
   let databaseUrl: string;
   let app: TestApp;
@@ -101,6 +113,67 @@ describe('plan import API', () => {
       '2 宣传科 lead 2026-12-31',
       '3 中教科 co 2026-12-31',
       '3 教研室 lead 2026-12-31',
+    ]);
+  });
+
+  it('shows an imported plan as its document has it, and records the import with its tasks', async () => {
+    const admin = await signIn(app, 'admin');
+    const res = await api()
+      .post('/api/v1/plans/import')
+      .attach('file', Buffer.from(THREE_SECTIONS.join('\n')), '2027工作要点.txt')
+      .expect(201);
+    expect(res.body.counts).toEqual({ sections: 3, items: 5, tasks: 7, units: 4 });
+    const plan = await api().get(`/api/v1/plans/${res.body.planId}`).expect(200);
+    expect(
+      plan.body.sections.map(
+        (s: {
+          ordinal: number;
+          title: string;
+          items: {
+            ordinal: number;
+            number: number;
+            title: string;
+            deadlineHints: { date: string }[];
+          }[];
+        }) => ({
+          ordinal: s.ordinal,
+          title: s.title,
+          items: s.items.map((i) => [
+            i.ordinal,
+            i.number,
+            i.title,
+            i.deadlineHints.map((h) => h.date).join(),
+          ]),
+        }),
+      ),
+    ).toEqual([
+      {
+        ordinal: 1,
+        title: '加强党的建设',
+        items: [
+          [1, 1, '深化理论学习', '2027-06-30'],
+          [2, 2, '加强宣传阵地建设', ''],
+        ],
+      },
+      { ordinal: 2, title: '推进教育改革', items: [[3, 3, '推进课程改革', '2027-12-31']] },
+      {
+        ordinal: 3,
+        title: '提升治理水平',
+        items: [
+          [4, 1, '完善督办机制', '2027-09-30'],
+          [5, 2, '规范档案管理', ''],
+        ],
+      },
+    ]);
+    const tasks = await api().get('/api/v1/tasks').query({ planId: res.body.planId }).expect(200);
+    expect(tasks.body.total).toBe(7);
+    const trail = await request(app.baseUrl)
+      .get('/api/v1/audit')
+      .query({ entityType: 'plan', entityId: res.body.planId })
+      .set('Authorization', admin.authorization)
+      .expect(200);
+    expect(trail.body.items).toMatchObject([
+      { action: 'plan.import', after: { title: '某区教育局2027年工作要点', tasks: 7 } },
     ]);
   });
 

@@ -256,7 +256,7 @@ describe('sign-in and credentials', () => {
 
   it('stores passwords only as argon2id hashes', async () => {
     const admin = await signIn(app, 'admin');
-    await request(app.baseUrl)
+    const created = await request(app.baseUrl)
       .post('/api/v1/users')
       .set('Authorization', admin.authorization)
       .send({
@@ -266,6 +266,8 @@ describe('sign-in and credentials', () => {
         password: 'amber-lantern-1234',
       })
       .expect(201);
+    expect(created.body).toMatchObject({ email: 'sun@example.org', name: '孙', role: 'leader' });
+    expect(created.body.passwordHash).toBeUndefined();
     const rows: { email: string; password_hash: string }[] = await app.db.query(
       `SELECT email, password_hash FROM users`,
     );

@@ -6,6 +6,7 @@ import { signIn, startTestApp, uniquePrefix, type TestApp } from '../support/app
 import { eventually, seedPlan, SEED_FILE, shanghaiDateTime, sleep } from '../support/seed.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { occurrencesOf } from '../support/reminders.js';
+import { reminderJobId } from '../../src/reminders/reminder-scheduler.service.js';
 
 const redisUrl = testRedisUrl();
 const backends: [string, string | null][] = [['postgres', null]];
@@ -93,12 +94,20 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
   });
 
   it('sends no mail for a past year: every reminder is recorded as skipped', async () => {
-    const rows: { status: string; n: number }[] = await app.db.query(
-      `SELECT status, count(*)::int AS n FROM reminder_occurrences GROUP BY status`,
-    );
+    const rows: { source: string; step: string | null; status: string; n: number }[] =
+      await app.db.query(
+        `SELECT source, detail->>'step' AS step, status, count(*)::int AS n
+           FROM reminder_occurrences GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
     const [{ tasks }] = await app.db.query(`SELECT count(*)::int AS tasks FROM tasks`);
-    // Default policy: three reminders per task, all of them in 2022.
-    expect(rows).toEqual([{ status: 'skipped', n: tasks * 3 }]);
+    // Default policy: three reminders per task; default ladder: the first overdue reminder, the
+    // yellow and the red card — all of them in 2022.
+    expect(rows).toEqual([
+      { source: 'task.deadline', step: null, status: 'skipped', n: tasks * 3 },
+      { source: 'task.escalation', step: 'overdue', status: 'skipped', n: tasks },
+      { source: 'task.escalation', step: 'red', status: 'skipped', n: tasks },
+      { source: 'task.escalation', step: 'yellow', status: 'skipped', n: tasks },
+    ]);
     const [{ messages }] = await app.db.query(
       `SELECT count(*)::int AS messages FROM notifications`,
     );
@@ -116,9 +125,11 @@ describe.each(backends)('reminders end to end on the %s queue backend', (backend
     const task = await taskDueIn(30, 'jcc@example.org', 10 * 3600);
     const ids = await eventually(async () => {
       const rows = await occurrencesOf(app.db, task.id);
-      const scheduled = rows.filter((r) => r.status === 'scheduled');
+      const scheduled = rows.filter(
+        (r) => r.source === 'task.deadline' && r.status === 'scheduled',
+      );
       return scheduled.length === 3 && scheduled.every((r) => r.queued)
-        ? scheduled.map((r) => `occ_${r.id}`)
+        ? scheduled.map((r) => reminderJobId(r))
         : undefined;
     });
     const [{ n: pgJobs }]: { n: number }[] = await app.db

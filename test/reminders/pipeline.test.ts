@@ -51,9 +51,19 @@ describe('one reminder pipeline for every source', () => {
     // Both are planned in the same table, by their own source.
     const taskPlan = await occurrencesOf(app.db, task.id);
     const milestonePlan = await occurrencesOf(app.db, milestone.body.id);
+    // The task's deadline reminder, and its escalation ladder (days away, after the deadline).
     expect(taskPlan.filter((o) => o.status === 'scheduled').map((o) => o.source)).toEqual([
       'task.deadline',
+      'task.escalation',
+      'task.escalation',
+      'task.escalation',
     ]);
+    const escalations = taskPlan.filter(
+      (o) => o.source === 'task.escalation' && o.status === 'scheduled',
+    );
+    expect(Math.min(...escalations.map((o) => o.fireAt.getTime()))).toBeGreaterThan(
+      dueAt.getTime() + 3600_000,
+    );
     expect(milestonePlan.map((o) => [o.source, o.status])).toEqual([
       ['milestone.deadline', 'scheduled'],
     ]);

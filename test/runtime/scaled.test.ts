@@ -13,6 +13,7 @@ import {
 import { seedPlan, SEED_FILE } from '../support/seed.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { uniquePrefix } from '../support/app.js';
+import { parsePrometheus } from '../support/prometheus.js';
 
 const redisUrl = testRedisUrl();
 const backend = redisUrl ? 'redis' : 'postgres';
@@ -23,12 +24,16 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
   let api: RunningProcess;
   let worker: RunningProcess;
   let base: string;
+  let workerBase: string;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
     smtp = await startSmtp();
     const port = await freePort();
+    const workerPort = await freePort();
+    workerBase = `http://127.0.0.1:${workerPort}`;
     const env = cleanEnv({
+      WORKER_HEALTH_PORT: String(workerPort),
       DATABASE_URL: databaseUrl,
       SMTP_URL: smtp.url,
       PORT: String(port),
@@ -43,6 +48,7 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     api = startProcess(dist('src', 'main.js'), [], env);
     worker = startProcess(dist('workers', 'main.js'), [], env);
     await waitForHttp(`${base}/health`, api);
+    await waitForHttp(`${workerBase}/health`, worker);
   });
 
   afterAll(async () => {
@@ -106,6 +112,38 @@ describe(`scaled out: API and worker as separate processes (${backend} queue)`, 
     expect(mail.to).toMatchObject({ text: 'ywb@example.org' });
     await waitForOutput(worker, 'reminder delivered');
     expect(api.stdout()).not.toContain('reminder delivered');
+
+    // The worker answers its own health probe, and its metrics count what the ledger shows sent.
+    const workerHealth = await fetch(`${workerBase}/health`);
+    expect(workerHealth.status).toBe(200);
+    expect(await workerHealth.json()).toMatchObject({
+      status: 'ok',
+      role: 'worker',
+      database: { status: 'up' },
+      queue: { status: 'up', backend },
+    });
+    const ledger = (await (
+      await fetch(`${base}/notifications/ledger?status=sent&channel=email`, { headers: supervisor })
+    ).json()) as { items: { kind: string }[]; total: number };
+    expect(ledger.total).toBeGreaterThan(0);
+    const samples = parsePrometheus(await (await fetch(`${workerBase}/metrics`)).text());
+    const sent = samples.filter(
+      (s) =>
+        s.name === 'duban_messages_total' &&
+        s.labels.outcome === 'sent' &&
+        s.labels.channel === 'email',
+    );
+    expect(sent.every((s) => s.type === 'counter')).toBe(true);
+    const byKind = (rows: { kind: string; n: number }[]) =>
+      Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.kind, r.n]));
+    const ledgerKinds = new Map<string, number>();
+    for (const item of ledger.items)
+      ledgerKinds.set(item.kind, (ledgerKinds.get(item.kind) ?? 0) + 1);
+    expect(byKind(sent.map((s) => ({ kind: s.labels.kind, n: s.value })))).toEqual(
+      Object.fromEntries(ledgerKinds),
+    );
+    const lag = samples.filter((s) => s.name === 'duban_reminder_lag_seconds_count');
+    expect(lag.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThan(0);
 
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+import { reminderJobId } from '../../src/reminders/reminder-scheduler.service.js';
 import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { JobQueue } from '../../src/queue/job-queue.service.js';
@@ -42,7 +43,15 @@ export async function occurrencesOf(db: DataSource, subjectId: string): Promise<
 
 /** The queue job that fires an occurrence, if it is on the queue. */
 export async function jobOf(app: TestApp, occurrenceId: string): Promise<Job | undefined> {
-  return app.app.get(JobQueue).queue(QueueName.Reminders).getJob(`occ_${occurrenceId}`);
+  const [row]: { fire_at: Date }[] = await app.db.query(
+    `SELECT fire_at FROM reminder_occurrences WHERE id = $1`,
+    [occurrenceId],
+  );
+  if (!row) return undefined;
+  return app.app
+    .get(JobQueue)
+    .queue(QueueName.Reminders)
+    .getJob(reminderJobId({ id: occurrenceId, fireAt: new Date(row.fire_at) }));
 }
 
 /** Empties the queues' data as a flushed Redis or emptied job tables would (sentinels included). */

@@ -733,6 +733,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans/{id}/revisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 以修订稿（调整稿）修订工作要点；dryRun=true 只返回差异
+     * @description 条目先按完全相同的文字、再按板块+编号、再按文字相似度与当前版本对应；新增条目建任务，删除条目或责任单位的任务撤销（进展报告保留），截止日期调整的任务重排提醒，每项变化记入审计，受影响的责任单位各收到一条通知。删除超过一半（或全部）要点须 confirmRemoval=true，否则 400
+     */
+    post: operations['PlanRevisionsController_revise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点的各版本（最新在前）：来源文件、哈希、修订人、时间、变化摘要 */
+    get: operations['PlanRevisionsController_versions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/versions/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点某一版本的内容及其相对上一版的差异 */
+    get: operations['PlanRevisionsController_version'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/plans/import': {
     parameters: {
       query?: never;
@@ -3125,11 +3179,87 @@ export interface operations {
       };
     };
   };
+  PlanRevisionsController_revise: {
+    parameters: {
+      query?: {
+        /** @description 预览所基于的版本号；计划已被他人修订为更新的版本时返回 409 */
+        baseVersion?: number;
+        /** @description 修订将删除超过一半（或全部）要点时，须为 true 才会执行 */
+        confirmRemoval?: boolean;
+        /** @description true = 只返回修订将带来的变化（差异），不做任何更改 */
+        dryRun?: boolean;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PlanRevisionsController_versions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PlanRevisionsController_version: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        version: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PlansController_import: {
     parameters: {
       query?: {
+        /** @description 修订将删除超过一半（或全部）要点时，须为 true 才会执行 */
+        confirmRemoval?: boolean;
         /** @description true = 只解析并返回导入后将创建的内容（板块、条目、责任单位、截止日期、警告），不做任何更改 */
         dryRun?: boolean;
+        /** @description true = 文号已存在而内容不同时，作为该计划的修订稿导入（先用 dryRun=true 查看差异）；文号不存在时照常导入 */
+        revise?: boolean;
       };
       header?: never;
       path?: never;
