@@ -753,6 +753,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans/{id}/schedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 提醒计划预览：将要发出的每条提醒与督办升级（黄牌、红牌、逾期提醒）——何时、发给谁、经哪个渠道、为何发送；科室人员只看到本科室的任务 */
+    get: operations['SchedulePreviewController_ofPlan'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/plans/{id}/versions': {
     parameters: {
       query?: never;
@@ -1024,6 +1041,23 @@ export interface paths {
     put?: never;
     /** 重新打开已办结或已撤销的任务（督导室） */
     post: operations['TasksController_reopen'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/schedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 一个任务（含其工作节点）将要发出的提醒与督办升级 */
+    get: operations['SchedulePreviewController_ofTask'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1791,6 +1825,51 @@ export interface components {
       comment: string;
       /** @description 乐观锁：调用方看到的报告版本号；不一致时返回 409 */
       version?: number;
+    };
+    ScheduleEntryDto: {
+      /** @description 计划发送时刻（ISO-8601） */
+      fireAt: string;
+      /** @description 计划发送时刻（业务时区，文字） */
+      fireAtText: string;
+      /** @description 消息类型，例如 reminder、escalation.red */
+      kind: string;
+      /** @description 消息类型名称，例如 截止提醒、红牌督办 */
+      kindLabel: string;
+      milestone: components['schemas']['ScheduleMilestoneDto'] | null;
+      /** @description 没有接收人时的说明 */
+      note: string | null;
+      occurrenceId: string;
+      /** @description 按当前联系人与个人设置的接收人与渠道 */
+      recipients: components['schemas']['ScheduleRecipientDto'][];
+      /** @enum {string} */
+      source: 'task.deadline' | 'milestone.deadline' | 'task.escalation';
+      task: components['schemas']['ScheduleTaskDto'];
+      /** @description 为何发送，例如 截止前 2 个工作日提醒 */
+      why: string;
+    };
+    ScheduleMilestoneDto: {
+      id: string;
+      title: string;
+    };
+    SchedulePageDto: {
+      items: components['schemas']['ScheduleEntryDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    ScheduleRecipientDto: {
+      /** @enum {string} */
+      channel: 'email' | 'inbox' | 'webhook';
+      /** @description 邮箱地址，或群机器人的名称 */
+      to: string;
+    };
+    ScheduleTaskDto: {
+      id: string;
+      itemNumber: string;
+      itemTitle: string;
+      /** @enum {string} */
+      role: 'lead' | 'co';
+      unitName: string;
     };
     ScopeDto: {
       /** @description 板块或条目 id（kind 为 sections/items 时） */
@@ -2852,7 +2931,7 @@ export interface operations {
   NotificationsController_ledgerPage: {
     parameters: {
       query?: {
-        channel?: 'email' | 'inbox';
+        channel?: 'email' | 'inbox' | 'webhook';
         /** @description true = 只看已放弃自动重试的失败消息（死信） */
         deadLetter?: boolean;
         /** @description 起（含），ISO-8601 */
@@ -3209,6 +3288,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  SchedulePreviewController_ofPlan: {
+    parameters: {
+      query?: {
+        /** @description 起（含），ISO-8601；默认为当前时刻 */
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 止（不含），ISO-8601；默认为起点后 400 天 */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePageDto'];
+        };
       };
     };
   };
@@ -3685,6 +3792,34 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  SchedulePreviewController_ofTask: {
+    parameters: {
+      query?: {
+        /** @description 起（含），ISO-8601；默认为当前时刻 */
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 止（不含），ISO-8601；默认为起点后 400 天 */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePageDto'];
         };
       };
     };
