@@ -89,6 +89,11 @@ import { TasksRepository } from './tasks/tasks.repository.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
+import { CadencesService } from './cycles/cadences.service.js';
+import { CycleDueSource } from './cycles/cycle-due.source.js';
+import { CycleReporterGuard, CyclesController } from './cycles/cycles.controller.js';
+import { CyclesRepository } from './cycles/cycles.repository.js';
+import { CyclesService } from './cycles/cycles.service.js';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -165,6 +170,11 @@ const SERVICES = [
   MilestonesService,
   ProgressRepository,
   ProgressService,
+  CyclesRepository,
+  CycleDueSource,
+  CyclesService,
+  CadencesService,
+  CycleReporterGuard,
 ];
 
 /** Everything a Duban process shares; controllers only where the HTTP API runs. */
@@ -202,6 +212,7 @@ export class AppModule {
             NudgesController,
             MilestonesController,
             ProgressController,
+            CyclesController,
             SchedulePreviewController,
           ]
         : [],
@@ -223,7 +234,7 @@ export class AppModule {
         {
           provide: REMINDER_SOURCE_LIST,
           useFactory: (...sources: unknown[]) => sources,
-          inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource],
+          inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource, CycleDueSource],
         },
         ...SERVICES,
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),

@@ -18,6 +18,8 @@ import {
 } from '../src/queue/job-registry.js';
 import type { QueueBackend } from '../src/queue/queue-backend.js';
 import { ReminderScheduler } from '../src/reminders/reminder-scheduler.service.js';
+import { CadencesService } from '../src/cycles/cadences.service.js';
+import { CyclesService } from '../src/cycles/cycles.service.js';
 
 /**
  * Runs one BullMQ worker per queue, after the application has started. The handler map is typed
@@ -35,6 +37,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     scheduler: ReminderScheduler,
     delivery: DeliveryService,
+    cycles: CyclesService,
+    cadences: CadencesService,
   ) {
     const dropped = (name: string) => async () => {
       this.logger.log({ message: 'job of an earlier release dropped', name });
@@ -47,6 +51,12 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         await delivery.deliver(data.notificationId);
       },
       'queue.sentinel': async () => undefined,
+      'cycle.cadence': async (data) => {
+        await cadences.tick(data.cadenceId);
+      },
+      'cycle.open': async (data) => {
+        await cycles.openIfDue(data.cycleId);
+      },
       'reminder.send': dropped('reminder.send'),
       'milestone.reminder.send': dropped('milestone.reminder.send'),
     };

@@ -50,6 +50,11 @@ export const ACTIONS = [
   'delivery.read',
   'delivery.retry',
   'calendar.manage',
+  'cycle.read',
+  'cycle.manage',
+  'cycle.rate',
+  'cycle.results.read',
+  'cycle.report',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -115,6 +120,16 @@ const RULES: Record<Action, Rule> = {
   'delivery.retry': roles('admin', 'supervisor'),
   /** Entering an official holiday schedule. */
   'calendar.manage': roles('admin'),
+  /** Supervision review cycles (督导): everyone sees the cycles; a unit sees its own reports. */
+  'cycle.read': readTask,
+  /** Creating, opening, editing and closing cycles and their cadences. */
+  'cycle.manage': roles('admin', 'supervisor'),
+  /** Rating (好/较好/一般/差) or returning a unit's cycle report. */
+  'cycle.rate': supervisor,
+  /** Results by unit and section, and the 通报 bulletin draft. */
+  'cycle.results.read': roles('admin', 'leader', 'supervisor'),
+  /** Reporting to a cycle, for the unit's own tasks. */
+  'cycle.report': ownUnit,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

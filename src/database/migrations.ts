@@ -4,6 +4,7 @@ import { ReminderPipeline1764500000000 } from '../../migrations/1764500000000-Re
 import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening.js';
 import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
 import { EscalationsAndChannels1764600000000 } from '../../migrations/1764600000000-EscalationsAndChannels.js';
+import { ReviewCycles1764720000000 } from '../../migrations/1764720000000-ReviewCycles.js';
 import { ListAndQueueIndexes1764740000000 } from '../../migrations/1764740000000-ListAndQueueIndexes.js';
 import { PlanVersions1764750000000 } from '../../migrations/1764750000000-PlanVersions.js';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Hardening1764500050000,
   AccountsAndSessions1764500100000,
   EscalationsAndChannels1764600000000,
+  ReviewCycles1764720000000,
   ListAndQueueIndexes1764740000000,
   PlanVersions1764750000000,
 ] as const;

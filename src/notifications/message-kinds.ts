@@ -19,6 +19,9 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   { kind: 'submission.returned', label: '进展报告退回', mandatory: false },
   { kind: 'extension.approved', label: '延期申请批准', mandatory: false },
   { kind: 'extension.rejected', label: '延期申请驳回', mandatory: false },
+  { kind: 'cycle.request', label: '督导报送通知', mandatory: false },
+  { kind: 'cycle.reminder', label: '督导报送提醒', mandatory: false },
+  { kind: 'cycle.returned', label: '督导报告退回', mandatory: false },
   { kind: 'plan.revision', label: '工作要点修订', mandatory: false },
 ];
 

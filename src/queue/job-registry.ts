@@ -24,6 +24,13 @@ export interface JobPayloads {
    * data. When it is gone, the queue was wiped and is rebuilt from Postgres at once.
    */
   'queue.sentinel': Record<string, never>;
+  /**
+   * A review cadence's job scheduler ticks: opens the cadence's current period if it has started
+   * and is not open yet (once per plan, cadence and period; Postgres decides).
+   */
+  'cycle.cadence': { cadenceId: string };
+  /** A scheduled ad hoc review cycle reaches its opening date. */
+  'cycle.open': { cycleId: string };
   /** Earlier releases' reminder jobs; dropped when met (their occurrences are planned anew). */
   'reminder.send': Record<string, unknown>;
   'milestone.reminder.send': Record<string, unknown>;
@@ -35,6 +42,8 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'reminder.fire': QueueName.Reminders,
   'notification.send': QueueName.Notifications,
   'queue.sentinel': QueueName.Reminders,
+  'cycle.cadence': QueueName.Reminders,
+  'cycle.open': QueueName.Reminders,
   'reminder.send': QueueName.Reminders,
   'milestone.reminder.send': QueueName.Reminders,
 };

@@ -7,7 +7,12 @@ import type { Audience, OutboxMessage } from '../notifications/outbox-message.js
  * plan, queuing what falls due soon, firing exactly once, catching up after an outage without a
  * storm, delivering — is the scheduler's and the outbox's, the same for every source.
  */
-export const REMINDER_SOURCES = ['task.deadline', 'milestone.deadline', 'task.escalation'] as const;
+export const REMINDER_SOURCES = [
+  'task.deadline',
+  'milestone.deadline',
+  'task.escalation',
+  'cycle.due',
+] as const;
 export type ReminderSourceName = (typeof REMINDER_SOURCES)[number];
 
 /** One reminder planned for a subject. */

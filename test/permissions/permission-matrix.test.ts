@@ -78,6 +78,13 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'delivery.retry': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   // Official holiday schedules: the admin enters them.
   'calendar.manage': { admin: 'YYY', leader: 'NNN', supervisor: 'NNN', unit_head: 'NNN', unit_member: 'NNN' },
+  // Review cycles (督导): everyone overseeing reads all, a unit its own; admin and supervisors run
+  // cycles; only supervisors rate; overseers read results; a unit reports on its own tasks only.
+  'cycle.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YNN', unit_member: 'YNN' },
+  'cycle.manage': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  'cycle.rate': { admin: 'NNN', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  'cycle.results.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  'cycle.report': { admin: 'NNN', leader: 'NNN', supervisor: 'NNN', unit_head: 'YNN', unit_member: 'YNN' },
 };
 
 describe('permission rules (pure)', () => {
