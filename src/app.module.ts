@@ -74,6 +74,13 @@ import { TasksRepository } from './tasks/tasks.repository.js';
 import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
+import { DigestTrigger } from './digests/digest-trigger.js';
+import { DigestsController } from './digests/digests.controller.js';
+import { DigestsRepository } from './digests/digests.repository.js';
+import { DigestsService } from './digests/digests.service.js';
+import { CalendarFeedController, ExportsController } from './exports/exports.controller.js';
+import { ExportsRepository } from './exports/exports.repository.js';
+import { ExportsService } from './exports/exports.service.js';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -137,6 +144,10 @@ const SERVICES = [
   MilestonesService,
   ProgressRepository,
   ProgressService,
+  DigestsRepository,
+  DigestsService,
+  ExportsRepository,
+  ExportsService,
 ];
 
 /** Everything a Duban process shares; controllers only where the HTTP API runs. */
@@ -144,6 +155,7 @@ const SERVICES = [
 export class AppModule {
   static register(options: RuntimeOptions): DynamicModule {
     const servesHttp = options.role === 'api' || options.role === 'all';
+    const runsWorkers = options.role === 'worker' || options.role === 'all';
     return {
       module: AppModule,
       global: true,
@@ -173,6 +185,9 @@ export class AppModule {
             NudgesController,
             MilestonesController,
             ProgressController,
+            DigestsController,
+            ExportsController,
+            CalendarFeedController,
           ]
         : [],
       providers: [
@@ -196,6 +211,7 @@ export class AppModule {
           inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource],
         },
         ...SERVICES,
+        ...(runsWorkers ? [DigestTrigger] : []),
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
       ],
       exports: [APP_CONFIG, PROCESS_ROLE, Clock, WorkingCalendar, QUEUE_BACKEND, ...SERVICES],

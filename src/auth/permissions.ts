@@ -50,6 +50,10 @@ export const ACTIONS = [
   'delivery.read',
   'delivery.retry',
   'calendar.manage',
+  'digest.read',
+  'digest.leaders.read',
+  'plan.ledger.read',
+  'unit.calendar_feed',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -115,6 +119,15 @@ const RULES: Record<Action, Rule> = {
   'delivery.retry': roles('admin', 'supervisor'),
   /** Entering an official holiday schedule. */
   'calendar.manage': roles('admin'),
+  /** A unit's weekly digest: overseers preview any unit's, a unit's people their own. */
+  'digest.read': readTask,
+  /** The leaders' plan-wide digest. */
+  'digest.leaders.read': roles('admin', 'leader', 'supervisor'),
+  /** The progress ledger (.xlsx); a unit's people get their own unit's rows only. */
+  'plan.ledger.read': anyone,
+  /** Creating or replacing a unit's secret calendar-feed address: the admin or the unit's head. */
+  'unit.calendar_feed': (actor, target) =>
+    actor.role === 'admin' || (actor.role === 'unit_head' && ownUnit(actor, target)),
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -4,6 +4,7 @@ import { ReminderPipeline1764500000000 } from '../../migrations/1764500000000-Re
 import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening.js';
 import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
 import { EscalationsAndChannels1764600000000 } from '../../migrations/1764600000000-EscalationsAndChannels.js';
+import { DigestsAndExports1764730000000 } from '../../migrations/1764730000000-DigestsAndExports.js';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Hardening1764500050000,
   AccountsAndSessions1764500100000,
   EscalationsAndChannels1764600000000,
+  DigestsAndExports1764730000000,
 ] as const;

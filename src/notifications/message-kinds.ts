@@ -19,6 +19,8 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   { kind: 'submission.returned', label: '进展报告退回', mandatory: false },
   { kind: 'extension.approved', label: '延期申请批准', mandatory: false },
   { kind: 'extension.rejected', label: '延期申请驳回', mandatory: false },
+  { kind: 'digest.unit', label: '单位督办周报', mandatory: false },
+  { kind: 'digest.leaders', label: '全局督办周报（领导）', mandatory: false },
 ];
 
 export const PERSONAL_CHANNELS = ['email', 'inbox'] as const;

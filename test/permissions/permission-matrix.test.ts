@@ -78,6 +78,13 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'delivery.retry': { admin: 'YYY', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   // Official holiday schedules: the admin enters them.
   'calendar.manage': { admin: 'YYY', leader: 'NNN', supervisor: 'NNN', unit_head: 'NNN', unit_member: 'NNN' },
+  // Weekly digests: overseers preview any unit's, a unit its own; the leaders' digest is for overseers.
+  'digest.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YNN', unit_member: 'YNN' },
+  'digest.leaders.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  // The progress ledger: everyone (a unit's people get their own rows only).
+  'plan.ledger.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YYY', unit_member: 'YYY' },
+  // A unit's calendar-feed address: the admin, or the unit's own head.
+  'unit.calendar_feed': { admin: 'YYY', leader: 'NNN', supervisor: 'NNN', unit_head: 'YNN', unit_member: 'NNN' },
 };
 
 describe('permission rules (pure)', () => {
