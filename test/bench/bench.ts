@@ -17,6 +17,7 @@ import { PlansService } from '../../src/plans/plans.service.js';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service.js';
 import { prepareDatabase, projectRoot } from '../../src/runtime.js';
 import { docxBomb } from '../support/zip.js';
+import { digestFigures } from './digests-bench.js';
 
 /**
  * `npm run bench`: prints JSON figures for parsing, importing, reminder scheduling and the
@@ -205,6 +206,9 @@ async function main(): Promise<void> {
     const reconciled = await scheduler.reconcile();
     const reconcileMs = performance.now() - tc;
 
+    // Last: it adds a 1,000-unit plan the figures above must not see.
+    const digests = await digestFigures(app);
+
     sample();
     process.stdout.write(
       `${JSON.stringify(
@@ -234,6 +238,7 @@ async function main(): Promise<void> {
             queued: reconciled.queued,
             ms: round(reconcileMs),
           },
+          digests,
           memory: { peakRssMb: round(peakRss / 1024 / 1024, 1) },
         },
         null,

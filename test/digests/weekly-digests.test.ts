@@ -182,9 +182,10 @@ describe('weekly digests on the seed plan', () => {
     expect(unitMail.subject).toBe('【督办周报】计财科 2026年第41周（10月5日—10月11日）');
     expect(unitMail.text!.trim()).toBe((preview.body.text as string).trim());
     const t = (item: number) => finance.byItem.get(item)!;
-    const [card24] = (await app1.db.query(`SELECT escalation_level FROM tasks WHERE id = $1`, [
-      t(24).id,
-    ])) as { escalation_level: 'none' | 'yellow' | 'red' }[];
+    const [card24] = await app1.db.query<{ escalation_level: 'none' | 'yellow' | 'red' }[]>(
+      `SELECT escalation_level FROM tasks WHERE id = $1`,
+      [t(24).id],
+    );
     const card = { none: '', yellow: '，黄牌', red: '，红牌' }[card24.escalation_level];
     const role = (item: number) => ({ lead: '牵头', co: '配合' })[t(item).role];
     const link = (item: number) => `  ${PUBLIC_URL}/tasks/${t(item).id}`;
@@ -227,14 +228,16 @@ describe('weekly digests on the seed plan', () => {
     expect(leaderMail.subject).toBe(
       '【督办周报】全局工作要点进展 2026年第41周（10月5日—10月11日）',
     );
-    const [totals] = (await app1.db.query(
+    const [totals] = await app1.db.query<
+      { total: number; overdue: number; yellow: number; red: number }[]
+    >(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE due_at < $1)::int AS overdue,
               count(*) FILTER (WHERE escalation_level = 'yellow')::int AS yellow,
               count(*) FILTER (WHERE escalation_level = 'red')::int AS red
          FROM tasks`,
       [at('2026-10-08T08:31:00')],
-    )) as { total: number; overdue: number; yellow: number; red: number }[];
+    );
     expect(totals.total).toBe(tasks.length);
     expect(totals.overdue).toBe(tasks.length - 5);
     expect(leaderMail.text).toContain(
@@ -243,12 +246,12 @@ describe('weekly digests on the seed plan', () => {
     expect(leaderMail.text).toContain('【各板块进展】');
     expect(leaderMail.text).toMatch(/· 【红】一、落实立德树人根本任务/);
     expect(leaderMail.text).toMatch(/· 【红】计财科（任务 6，办结 0，逾期 1，两周内到期 2，退回 1/);
-    const oldest = (await app1.db.query(
+    const oldest = await app1.db.query<{ id: string; number: number; name: string }[]>(
       `SELECT t.id, i.number, u.name FROM tasks t JOIN items i ON i.id = t.item_id
          JOIN units u ON u.id = t.unit_id
         WHERE t.due_at < $1 ORDER BY t.due_at, i.number LIMIT 10`,
       [at('2026-10-08T08:31:00')],
-    )) as { id: string; number: number; name: string }[];
+    );
     expect(leaderMail.text).toContain(`【逾期最久的事项（前 10 项，共 ${totals.overdue} 项）】`);
     // The first of them links to its task (ties in date and item keep their order).
     expect(leaderMail.text).toContain(`${PUBLIC_URL}/tasks/${oldest[0].id}`);
@@ -256,7 +259,7 @@ describe('weekly digests on the seed plan', () => {
 
     // One row per recipient and week: units with something to say (every unit here) and leaders.
     const rows = await runs();
-    const units = (await app1.db.query(`SELECT count(*)::int AS n FROM units`)) as { n: number }[];
+    const units = await app1.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM units`);
     expect(rows).toHaveLength(units[0].n + 1);
     expect(new Set(rows.map((r) => r.iso_week))).toEqual(new Set(['2026-W41']));
     // Also in each person's inbox.

@@ -9,10 +9,11 @@ import { seedPlan, SEED_FILE } from '../support/seed.js';
 const PUBLIC_URL = 'https://duban.example.org';
 
 /** supertest: keep a binary body as a Buffer. */
-function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) {
+function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 interface IcsProperty {
@@ -130,7 +131,10 @@ describe('exports: progress ledger and calendar feeds', () => {
       `filename*=UTF-8''${encodeURIComponent('虹口区教育局2022年工作要点-督办台账.xlsx')}`,
     );
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(res.body as Buffer);
+    const body = res.body as Buffer;
+    await book.xlsx.load(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
     const sheet = book.getWorksheet('督办台账')!;
     const rows: unknown[][] = [];
     sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
@@ -148,11 +152,11 @@ describe('exports: progress ledger and calendar feeds', () => {
     planId = imported.body.planId;
     [{ id: financeId }] = await app.db.query(`SELECT id FROM units WHERE name = '计财科'`);
     member = await signIn(app, 'unit_member', '计财科');
-    const [task] = (await app.db.query(
+    const [task] = await app.db.query<{ id: string }[]>(
       `SELECT t.id FROM tasks t JOIN items i ON i.id = t.item_id
         WHERE t.unit_id = $1 AND i.number = 30`,
       [financeId],
-    )) as { id: string }[];
+    );
     await as(member.authorization)
       .post(`/api/v1/tasks/${task.id}/submissions`)
       .send({ body: '2022年教育经费预算已编制完成，\n重点项目绩效评价方案已报局党委审议。' })
@@ -181,25 +185,27 @@ describe('exports: progress ledger and calendar feeds', () => {
       '督办等级',
       '督导评价',
     ]);
-    const db = (await app.db.query(
+    const db = await app.db.query<
+      {
+        ordinal: number;
+        section: string;
+        number: number;
+        title: string;
+        unit: string;
+        role: string;
+        due: string;
+        status: string;
+        escalation_level: string;
+        report: string | null;
+      }[]
+    >(
       `SELECT s.ordinal, s.title AS section, i.number, i.title, u.name AS unit, t.role,
               to_char(t.due_date, 'YYYY-MM-DD') AS due, t.status, t.escalation_level,
               (SELECT body FROM submissions WHERE task_id = t.id ORDER BY number DESC LIMIT 1) AS report
          FROM tasks t JOIN items i ON i.id = t.item_id JOIN sections s ON s.id = i.section_id
          JOIN units u ON u.id = t.unit_id
         ORDER BY s.ordinal, i.ordinal, (t.role = 'lead') DESC, u.name, t.id`,
-    )) as {
-      ordinal: number;
-      section: string;
-      number: number;
-      title: string;
-      unit: string;
-      role: string;
-      due: string;
-      status: string;
-      escalation_level: string;
-      report: string | null;
-    }[];
+    );
     const data = rows.slice(1);
     expect(data).toHaveLength(db.length);
     const statusLabel: Record<string, string> = { assigned: '已交办', submitted: '已报送' };
@@ -248,9 +254,11 @@ describe('exports: progress ledger and calendar feeds', () => {
     const path = url.slice(PUBLIC_URL.length);
     // Only a hash of the token is stored.
     const token = path.slice('/ics/units/'.length, -'.ics'.length);
-    const stored = (await app.db.query(`SELECT token_hash FROM unit_calendar_feeds`)) as {
-      token_hash: string;
-    }[];
+    const stored = await app.db.query<
+      {
+        token_hash: string;
+      }[]
+    >(`SELECT token_hash FROM unit_calendar_feeds`);
     expect(stored).toHaveLength(1);
     expect(stored[0].token_hash).not.toContain(token);
 
@@ -265,11 +273,11 @@ describe('exports: progress ledger and calendar feeds', () => {
     const { calendar, events } = parseIcs((res.body as Buffer).toString('utf8'));
     expect(calendar.find((p) => p.name === 'VERSION')!.value).toBe('2.0');
     expect(calendar.find((p) => p.name === 'X-WR-CALNAME')!.value).toBe('计财科 督办截止日期');
-    const tasks = (await app.db.query(
+    const tasks = await app.db.query<{ id: string; due: string; number: number; title: string }[]>(
       `SELECT t.id, to_char(t.due_date, 'YYYYMMDD') AS due, i.number, i.title
          FROM tasks t JOIN items i ON i.id = t.item_id WHERE t.unit_id = $1 ORDER BY i.number`,
       [financeId],
-    )) as { id: string; due: string; number: number; title: string }[];
+    );
     expect(events).toHaveLength(tasks.length);
     for (const task of tasks) {
       const event = events.find((e) => prop(e, 'UID')!.value === `task-${task.id}@duban`)!;
