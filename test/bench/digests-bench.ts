@@ -1,6 +1,17 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { INestApplicationContext } from '@nestjs/common';
+import { fileURLToPath } from 'node:url';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/config.js';
+import { PlansService } from '../../src/plans/plans.service.js';
+import { prepareDatabase, projectRoot } from '../../src/runtime.js';
 import { DigestsService } from '../../src/digests/digests.service.js';
 import { weekAt } from '../../src/digests/digest-schedule.js';
 
@@ -137,5 +148,45 @@ async function syntheticPlan(db: DataSource, units: number, perUnit: number): Pr
       [plan.id, user.id],
     );
     return inserted.length;
+  });
+}
+
+/**
+ * On its own (`node dist/test/bench/digests-bench.js`): the seed plan, then the digest figures,
+ * on DATABASE_URL when set, else on an embedded database.
+ */
+async function main(): Promise<void> {
+  Logger.overrideLogger(['error']);
+  const dataDir = await mkdtemp(join(tmpdir(), 'duban-bench-digests-'));
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54359',
+    QUEUE_PREFIX: `duban-bench-${Date.now()}`,
+  });
+  const database = await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register({ config, databaseUrl: database.url, role: 'cli' }),
+    { logger: ['error'] },
+  );
+  try {
+    const seed = readFileSync(join(projectRoot(), 'seeds', 'hongkou-2022-work-plan.txt'));
+    await app.get(PlansService).importDocument(`bench-digests-${Date.now()}.txt`, seed);
+    const figures = await digestFigures(app);
+    process.stdout.write(`${JSON.stringify({ digests: figures }, null, 2)}\n`);
+  } finally {
+    await app.close();
+    await database.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
   });
 }
