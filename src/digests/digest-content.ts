@@ -106,8 +106,24 @@ function itemLabel(t: Pick<DigestTask, 'itemNumber' | 'itemTitle'>): string {
   return `第${t.itemNumber}条 ${excerpt(t.itemTitle, 40)}`;
 }
 
+// Time-zone formatting is the costly part of composing a thousand digests; deadlines repeat.
+const formatted = new Map<string, string>();
+function memo(key: string, format: () => string): string {
+  let value = formatted.get(key);
+  if (value === undefined) {
+    if (formatted.size > 50_000) formatted.clear();
+    value = format();
+    formatted.set(key, value);
+  }
+  return value;
+}
+const dateOf = (instant: Date, tz: string) =>
+  memo(`d|${tz}|${instant.getTime()}`, () => businessDateOf(instant, tz));
+const deadlineText = (dueAt: Date, tz: string) =>
+  memo(`t|${tz}|${dueAt.getTime()}`, () => describeDeadline(dueAt, tz));
+
 function daysLate(dueAt: Date, asOf: Date, tz: string): number {
-  return Math.max(0, calendarDaysBetween(businessDateOf(dueAt, tz), businessDateOf(asOf, tz)));
+  return Math.max(0, calendarDaysBetween(dateOf(dueAt, tz), dateOf(asOf, tz)));
 }
 
 /** Waiting for the unit: assigned, acknowledged, in progress (returned has its own list). */
@@ -142,7 +158,7 @@ export function composeUnitDigest(input: UnitDigestInput): UnitDigest {
     url: taskUrl(publicUrl, t.taskId),
     note,
   });
-  const deadline = (t: DigestTask) => `截止 ${describeDeadline(t.dueAt, tz)}`;
+  const deadline = (t: DigestTask) => `截止 ${deadlineText(t.dueAt, tz)}`;
   const sections: MailLine[][] = [];
   const counts = {
     overdue: overdue.length,
@@ -351,7 +367,7 @@ export function composeLeaderDigest(input: LeaderDigestInput): LeaderDigest {
           entry: `${itemLabel(task)} — ${task.unitName}（${ROLE_LABEL[task.role]}）`,
           url: taskUrl(publicUrl, task.taskId),
           note: notes(
-            `截止 ${describeDeadline(task.dueAt, tz)}`,
+            `截止 ${deadlineText(task.dueAt, tz)}`,
             `已逾期 ${daysLate(task.dueAt, asOf, tz)} 天`,
             task.escalation !== 'none' && CARD_LABEL[task.escalation],
           ),

@@ -129,7 +129,7 @@ async function syntheticPlan(db: DataSource, units: number, perUnit: number): Pr
               d::date, d::date + time '23:59:59' - interval '8 hours', now()
          FROM u CROSS JOIN generate_series(0, $2::int - 1) j
          JOIN i ON i.number = ((u.k + j * 10) % $3::int) + 1
-         CROSS JOIN LATERAL (SELECT current_date + ((u.k * 7 + j * 13) % 365 - 180) AS d) dd
+         CROSS JOIN LATERAL (SELECT current_date + ((u.k * 7 + j * 13) % 365 - 180)::int AS d) dd
        RETURNING id`,
       [plan.id, perUnit, items],
     );
