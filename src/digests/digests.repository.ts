@@ -77,7 +77,7 @@ export class DigestsRepository {
 
   /**
    * Open tasks overdue or due before `until`, and every returned task (with the comment it was
-   * returned with), of every unit (or of one).
+   * returned with), of every unit (or of one). Unordered: each digest sorts its own lists.
    */
   async tasks(m: EntityManager, until: Date, unitId?: string): Promise<DigestTask[]> {
     const rows: TaskDigestRow[] = await m.query(
@@ -88,8 +88,7 @@ export class DigestsRepository {
                   ORDER BY s.number DESC LIMIT 1) END AS return_comment
          ${TASK_JOIN}
         WHERE t.status IN ${OPEN_SQL} AND (t.due_at < $1 OR t.status = 'returned')
-          AND ($2::uuid IS NULL OR t.unit_id = $2)
-        ORDER BY t.due_at, i.number`,
+          AND ($2::uuid IS NULL OR t.unit_id = $2)`,
       [until, unitId ?? null],
     );
     return rows.map(digestTask);
@@ -105,8 +104,7 @@ export class DigestsRepository {
            FROM extension_requests e JOIN tasks t ON t.id = e.task_id
            JOIN items i ON i.id = t.item_id JOIN plans p ON p.id = i.plan_id
            JOIN units u ON u.id = t.unit_id
-          WHERE e.status = 'pending' AND ($1::uuid IS NULL OR t.unit_id = $1)
-          ORDER BY e.created_at`,
+          WHERE e.status = 'pending' AND ($1::uuid IS NULL OR t.unit_id = $1)`,
         [unitId ?? null],
       );
     return rows.map((r) => ({
