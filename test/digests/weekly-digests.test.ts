@@ -105,7 +105,7 @@ describe('weekly digests on the seed plan', () => {
       .post(`/api/v1/tasks/${finance.byItem.get(33)!.id}/extension-requests`)
       .send({ reason: '等待市级文件', proposedDueDate: '2026-12-31' })
       .expect(201);
-  });
+  }, 180_000); // two application instances and the seed plan on a busy machine
 
   afterAll(async () => {
     await app1?.close();
