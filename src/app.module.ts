@@ -94,6 +94,13 @@ import { CycleDueSource } from './cycles/cycle-due.source.js';
 import { CycleReporterGuard, CyclesController } from './cycles/cycles.controller.js';
 import { CyclesRepository } from './cycles/cycles.repository.js';
 import { CyclesService } from './cycles/cycles.service.js';
+import { DigestTrigger } from './digests/digest-trigger.js';
+import { DigestsController } from './digests/digests.controller.js';
+import { DigestsRepository } from './digests/digests.repository.js';
+import { DigestsService } from './digests/digests.service.js';
+import { CalendarFeedController, ExportsController } from './exports/exports.controller.js';
+import { ExportsRepository } from './exports/exports.repository.js';
+import { ExportsService } from './exports/exports.service.js';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -175,6 +182,10 @@ const SERVICES = [
   CyclesService,
   CadencesService,
   CycleReporterGuard,
+  DigestsRepository,
+  DigestsService,
+  ExportsRepository,
+  ExportsService,
 ];
 
 /** Everything a Duban process shares; controllers only where the HTTP API runs. */
@@ -182,6 +193,7 @@ const SERVICES = [
 export class AppModule {
   static register(options: RuntimeOptions): DynamicModule {
     const servesHttp = options.role === 'api' || options.role === 'all';
+    const runsWorkers = options.role === 'worker' || options.role === 'all';
     return {
       module: AppModule,
       global: true,
@@ -214,6 +226,9 @@ export class AppModule {
             ProgressController,
             CyclesController,
             SchedulePreviewController,
+            DigestsController,
+            ExportsController,
+            CalendarFeedController,
           ]
         : [],
       providers: [
@@ -237,6 +252,7 @@ export class AppModule {
           inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource, CycleDueSource],
         },
         ...SERVICES,
+        ...(runsWorkers ? [DigestTrigger] : []),
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
       ],
       exports: [APP_CONFIG, PROCESS_ROLE, Clock, WorkingCalendar, QUEUE_BACKEND, ...SERVICES],

@@ -216,7 +216,9 @@ export function configureHttp(app: INestApplication): void {
 
 /** Every API route is under /api/v1 (the documentation under /api/docs). */
 export function applyApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api/v1', { exclude: ['api/docs', 'api/docs-json', 'metrics'] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: ['api/docs', 'api/docs-json', 'metrics', 'ics/units/:file'],
+  });
 }
 
 /** The OpenAPI document of the HTTP API. */

@@ -55,6 +55,10 @@ export const ACTIONS = [
   'cycle.rate',
   'cycle.results.read',
   'cycle.report',
+  'digest.read',
+  'digest.leaders.read',
+  'plan.ledger.read',
+  'unit.calendar_feed',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -130,6 +134,15 @@ const RULES: Record<Action, Rule> = {
   'cycle.results.read': roles('admin', 'leader', 'supervisor'),
   /** Reporting to a cycle, for the unit's own tasks. */
   'cycle.report': ownUnit,
+  /** A unit's weekly digest: overseers preview any unit's, a unit's people their own. */
+  'digest.read': readTask,
+  /** The leaders' plan-wide digest. */
+  'digest.leaders.read': roles('admin', 'leader', 'supervisor'),
+  /** The progress ledger (.xlsx); a unit's people get their own unit's rows only. */
+  'plan.ledger.read': anyone,
+  /** Creating or replacing a unit's secret calendar-feed address: the admin or the unit's head. */
+  'unit.calendar_feed': (actor, target) =>
+    actor.role === 'admin' || (actor.role === 'unit_head' && ownUnit(actor, target)),
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { passwordProblem } from '../auth/password-policy.js';
+import { CronError, parseCron } from '../digests/digest-schedule.js';
 
 /** Typed, validated runtime configuration. Built once at start-up from the environment. */
 export interface AppConfig {
@@ -65,6 +66,15 @@ export interface AppConfig {
   readonly apiDocs: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'text';
+  /** Weekly digests (DIGEST_CRON, DIGEST_SEND_EMPTY, DIGEST_CHECK_SECONDS). */
+  readonly digest: {
+    /** Five-field cron in BUSINESS_TZ; a day off moves it to the next working day, same time. */
+    cron: string;
+    /** Send a digest that has nothing in it. */
+    sendEmpty: boolean;
+    /** How often a worker checks whether the week's digest is due, in seconds (0 = never). */
+    checkSeconds: number;
+  };
 }
 
 export type TrustProxy = false | number | readonly string[];
@@ -276,6 +286,20 @@ function trustProxy(env: Env): TrustProxy {
   return entries;
 }
 
+function cron(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  try {
+    return parseCron(value).source;
+  } catch (error) {
+    if (!(error instanceof CronError)) throw error;
+    throw new ConfigError(
+      name,
+      `“${value}”：${error.message}`,
+      `"${value}" is not a five-field cron expression (minute hour day month weekday), e.g. "30 8 * * 1"`,
+    );
+  }
+}
+
 function publicUrl(env: Env): string {
   const value =
     url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://duban.example.org') ??
@@ -341,5 +365,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         : integer(env, 'WORKER_HEALTH_PORT', 0, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, 'json'),
+    digest: {
+      cron: cron(env, 'DIGEST_CRON', '30 8 * * 1'),
+      sendEmpty: boolean(env, 'DIGEST_SEND_EMPTY', false),
+      checkSeconds: integer(env, 'DIGEST_CHECK_SECONDS', 300, 0, 86400),
+    },
   };
 }

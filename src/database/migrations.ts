@@ -5,6 +5,7 @@ import { Hardening1764500050000 } from '../../migrations/1764500050000-Hardening
 import { AccountsAndSessions1764500100000 } from '../../migrations/1764500100000-AccountsAndSessions.js';
 import { EscalationsAndChannels1764600000000 } from '../../migrations/1764600000000-EscalationsAndChannels.js';
 import { ReviewCycles1764720000000 } from '../../migrations/1764720000000-ReviewCycles.js';
+import { DigestsAndExports1764730000000 } from '../../migrations/1764730000000-DigestsAndExports.js';
 import { ListAndQueueIndexes1764740000000 } from '../../migrations/1764740000000-ListAndQueueIndexes.js';
 import { PlanVersions1764750000000 } from '../../migrations/1764750000000-PlanVersions.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   AccountsAndSessions1764500100000,
   EscalationsAndChannels1764600000000,
   ReviewCycles1764720000000,
+  DigestsAndExports1764730000000,
   ListAndQueueIndexes1764740000000,
   PlanVersions1764750000000,
 ] as const;

@@ -21,7 +21,11 @@ export type MailLine =
   /** "截止时间：2026-06-30（…）", the value emphasised. */
   | { field: string; value: string; note?: string }
   /** Text a person wrote (a comment, a report), kept verbatim with its line breaks. */
-  | { block: string; label?: string };
+  | { block: string; label?: string }
+  /** The heading of the lines after it (a digest's "已逾期"). */
+  | { heading: string }
+  /** One entry of a list that links to where to act on it (a task in the web console). */
+  | { entry: string; url: string; note?: string };
 
 /** The content of a message, independent of the channel that carries it. */
 export interface MailContent {
@@ -36,6 +40,9 @@ export interface MailContent {
 
 function lineText(line: MailLine): string {
   if (typeof line === 'string') return line;
+  if ('heading' in line) return `【${line.heading}】`;
+  if ('entry' in line)
+    return `· ${line.entry}${line.note ? `（${line.note}）` : ''}\n  ${line.url}`;
   if ('quote' in line) return `  ${line.quote}`;
   if ('field' in line) return `${line.field}：${line.value}${line.note ? `（${line.note}）` : ''}`;
   if (!line.label) return line.block;
@@ -47,6 +54,15 @@ function lineText(line: MailLine): string {
 function lineHtml(line: MailLine): string {
   const e = escapeHtml;
   if (typeof line === 'string') return `<p>${e(line)}</p>`;
+  if ('heading' in line) {
+    return `<h3 style="margin:20px 0 8px;font-size:16px;border-bottom:1px solid #ddd">${e(line.heading)}</h3>`;
+  }
+  if ('entry' in line) {
+    const note = line.note
+      ? `<br><span style="color:#666;font-size:13px">${e(line.note)}</span>`
+      : '';
+    return `<p style="margin:6px 0"><a href="${e(line.url)}">${e(line.entry)}</a>${note}</p>`;
+  }
   if ('quote' in line) return `<blockquote><strong>${e(line.quote)}</strong></blockquote>`;
   if ('field' in line) {
     const note = line.note ? `（${e(line.note)}）` : '';
@@ -85,6 +101,9 @@ export function renderMarkdown(content: MailContent): string {
   const plain = (s: string) => s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
   const line = (l: MailLine): string => {
     if (typeof l === 'string') return plain(l);
+    if ('heading' in l) return `#### ${plain(l.heading)}`;
+    if ('entry' in l)
+      return `- [${plain(l.entry)}](${l.url})${l.note ? `（${plain(l.note)}）` : ''}`;
     if ('quote' in l) return `> **${plain(l.quote)}**`;
     if ('field' in l)
       return `${plain(l.field)}：**${plain(l.value)}**${l.note ? `（${plain(l.note)}）` : ''}`;

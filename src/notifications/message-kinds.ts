@@ -23,6 +23,8 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   { kind: 'cycle.reminder', label: '督导报送提醒', mandatory: false },
   { kind: 'cycle.returned', label: '督导报告退回', mandatory: false },
   { kind: 'plan.revision', label: '工作要点修订', mandatory: false },
+  { kind: 'digest.unit', label: '单位督办周报', mandatory: false },
+  { kind: 'digest.leaders', label: '全局督办周报（领导）', mandatory: false },
 ];
 
 export const PERSONAL_CHANNELS = ['email', 'inbox'] as const;

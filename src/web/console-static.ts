@@ -44,7 +44,8 @@ export function consoleSettings(app: INestApplication): ConsoleSettings {
   return { businessTz: config?.businessTz ?? 'Asia/Shanghai' };
 }
 
-const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+const isApiPath = (path: string) =>
+  path === '/api' || path.startsWith('/api/') || path.startsWith('/ics/');
 
 /**
  * Serves the built web console at `/`: hashed assets with long caching, and index.html for every

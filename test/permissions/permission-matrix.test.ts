@@ -85,6 +85,13 @@ const EXPECTED: Record<Action, Record<Role, string>> = {
   'cycle.rate': { admin: 'NNN', leader: 'NNN', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   'cycle.results.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
   'cycle.report': { admin: 'NNN', leader: 'NNN', supervisor: 'NNN', unit_head: 'YNN', unit_member: 'YNN' },
+  // Weekly digests: overseers preview any unit's, a unit its own; the leaders' digest is for overseers.
+  'digest.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YNN', unit_member: 'YNN' },
+  'digest.leaders.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'NNN', unit_member: 'NNN' },
+  // The progress ledger: everyone (a unit's people get their own rows only).
+  'plan.ledger.read': { admin: 'YYY', leader: 'YYY', supervisor: 'YYY', unit_head: 'YYY', unit_member: 'YYY' },
+  // A unit's calendar-feed address: the admin, or the unit's own head.
+  'unit.calendar_feed': { admin: 'YYY', leader: 'NNN', supervisor: 'NNN', unit_head: 'YNN', unit_member: 'NNN' },
 };
 
 describe('permission rules (pure)', () => {

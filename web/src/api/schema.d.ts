@@ -182,6 +182,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/digests/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 预览某单位某周的督办周报（不发送）
+     * @description 牵头与配合任务中已逾期、两周内到期、退回待修改、延期申请待审批及督导周期待报送的事项
+     */
+    get: operations['DigestsController_unit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/digests/preview/leaders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 预览某周的局领导督办周报（不发送）
+     * @description 各工作要点按板块、按单位的红黄绿进展，以及逾期最久的事项
+     */
+    get: operations['DigestsController_leaders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/extension-requests': {
     parameters: {
       query?: never;
@@ -467,6 +507,26 @@ export interface paths {
     get: operations['EscalationsController_planLadder'];
     /** 设置计划的升级规则（body 为 null 恢复默认），并重排未完成任务的升级 */
     put: operations['EscalationsController_setPlanLadder'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/ledger.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 导出督办台账（.xlsx）
+     * @description 每个任务一行：板块、条目、责任单位、牵头/配合、截止时间、状态、最近报送、督办等级、督导评价。科室人员只导出本单位的任务。
+     */
+    get: operations['ExportsController_ledger'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -911,6 +971,26 @@ export interface paths {
     patch: operations['UnitsController_update'];
     trace?: never;
   };
+  '/api/v1/units/{id}/calendar-feed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 生成（或更换）单位截止日期的日历订阅地址
+     * @description 系统管理员或本单位负责人可用。地址含密钥，无需登录即可订阅（ICS）；只保存密钥的摘要，地址仅此一次显示；再次生成后旧地址立即失效。
+     */
+    post: operations['ExportsController_rotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/units/{id}/webhooks': {
     parameters: {
       query?: never;
@@ -1033,6 +1113,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/ics/units/{file}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 单位截止日期日历（ICS，凭密钥地址访问，无需登录） */
+    get: operations['CalendarFeedController_feed'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1060,6 +1157,15 @@ export interface components {
       /** @description 内容的 SHA-256（十六进制） */
       sha256: string;
       sizeBytes: number;
+    };
+    CalendarFeedDto: {
+      createdAt: string;
+      unitId: string;
+      /**
+       * @description 订阅地址（含密钥，仅此一次显示；再次生成后旧地址立即失效）
+       * @example https://duban.example.org/ics/units/…​.ics
+       */
+      url: string;
     };
     ChangePasswordDto: {
       currentPassword: string;
@@ -1127,6 +1233,25 @@ export interface components {
       secret?: string;
       /** @description 机器人的 Webhook 地址（保密，之后只显示部分） */
       url: string;
+    };
+    DigestPreviewDto: {
+      /** @description 本周已发送过 */
+      alreadySent: boolean;
+      /** @description 逾期、临近到期据此时刻判断（该周发送时刻；本周已过发送时刻则为当前时刻） */
+      asOf: string;
+      /** @description 没有任何待办事项 */
+      empty: boolean;
+      /** @description HTML 正文（所有内容均已转义） */
+      html: string;
+      /** @example unit:… */
+      recipient: string;
+      subject: string;
+      /** @description 纯文本正文 */
+      text: string;
+      /** @example 2026-W41 */
+      week: string;
+      /** @description 每周发送时是否会发出（空周报默认不发） */
+      wouldSend: boolean;
     };
     EscalationDto: {
       /**
@@ -1915,6 +2040,52 @@ export interface operations {
       };
     };
   };
+  DigestsController_unit: {
+    parameters: {
+      query: {
+        /** @description 责任单位 id */
+        unit: string;
+        /** @description ISO 周，例如 2026-W41；缺省为本周 */
+        week?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DigestPreviewDto'];
+        };
+      };
+    };
+  };
+  DigestsController_leaders: {
+    parameters: {
+      query?: {
+        /** @description ISO 周，例如 2026-W41；缺省为本周 */
+        week?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DigestPreviewDto'];
+        };
+      };
+    };
+  };
   ExtensionsController_listAll: {
     parameters: {
       query?: {
@@ -2346,6 +2517,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  ExportsController_ledger: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Excel 工作簿 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
       };
     };
   };
@@ -3079,6 +3272,27 @@ export interface operations {
       };
     };
   };
+  ExportsController_rotate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalendarFeedDto'];
+        };
+      };
+    };
+  };
   ChannelsController_webhooksOf: {
     parameters: {
       query?: never;
@@ -3290,6 +3504,25 @@ export interface operations {
       header?: never;
       path: {
         id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CalendarFeedController_feed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        file: string;
       };
       cookie?: never;
     };
