@@ -77,31 +77,3 @@ export function unwrapAs<T, D = undefined>(
 ): T {
   return unwrap(outcome) as unknown as T;
 }
-
-/** Raw access for routes that are not in the checked-in schema yet (see features.ts). */
-export async function callUntyped<T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: BodyInit | object,
-): Promise<T> {
-  const headers = new Headers();
-  const token = currentToken();
-  if (token) headers.set('Authorization', `Bearer ${token}`);
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData || typeof body === 'string') payload = body;
-  else if (body !== undefined) {
-    headers.set('Content-Type', 'application/json');
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(path, { method, headers, body: payload });
-  if (response.status === 401) clearSession('expired');
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  if (!response.ok) throw toError(response, parsed);
-  return parsed as T;
-}

@@ -23,7 +23,6 @@ import type { MessageInstance } from 'antd/es/message/interface';
 import type { PlanView } from '../../api/views';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError, unwrap } from '../../api/client';
-import { useFeatures } from '../../api/features';
 import { pickPlan, usePlans } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { DEFAULT_POLICY, describeOffset, offsetOf, rowOf, type OffsetRow } from '../../lib/policy';
@@ -35,7 +34,6 @@ export default function PolicyPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const plans = usePlans();
-  const features = useFeatures();
   const [planId, setPlanId] = useState<string | null>(null);
   const plan = pickPlan(plans.data, planId);
   if (plans.data && plans.data.length === 0) return <Empty description="尚未导入工作要点" />;
@@ -58,7 +56,6 @@ export default function PolicyPage() {
         <PolicyEditor
           key={`${plan.id}:${JSON.stringify(plan.reminderPolicy)}`}
           plan={plan}
-          previewAvailable={features.data?.policyPreview}
           onSaved={() => void queryClient.invalidateQueries({ queryKey: ['plans'] })}
           notify={message}
         />
@@ -71,12 +68,10 @@ export default function PolicyPage() {
 
 function PolicyEditor({
   plan,
-  previewAvailable,
   onSaved,
   notify,
 }: {
   plan: PlanView;
-  previewAvailable: boolean | undefined;
   onSaved: () => void;
   notify: MessageInstance;
 }) {
@@ -90,7 +85,7 @@ function PolicyEditor({
   const offsets = useMemo(() => rows.map(offsetOf), [rows]);
   const preview = useQuery({
     queryKey: ['policy-preview', offsets, sendAt, sample],
-    enabled: rows.length > 0 && (previewAvailable ?? false),
+    enabled: rows.length > 0,
     queryFn: async () =>
       unwrap(
         await api.POST('/api/v1/reminder-policy/preview', {
@@ -234,9 +229,7 @@ function PolicyEditor({
               </Space>
             }
           >
-            {previewAvailable === false ? (
-              <Alert type="info" showIcon title="此服务器不提供提醒预览" />
-            ) : preview.error ? (
+            {preview.error ? (
               <Alert type="error" showIcon title={preview.error.message} />
             ) : !preview.data ? (
               <Skeleton active />
