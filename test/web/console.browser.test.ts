@@ -320,10 +320,18 @@ describe('web console, in a real browser against the real server', () => {
     await member.getByText('登录已失效，请重新登录').waitFor();
 
     await signInAs(member, accounts.unit_member.email, accounts.unit_member.password);
+    const { token } = JSON.parse(
+      (await member.evaluate(`localStorage.getItem('duban.session')`)) as string,
+    ) as { token: string };
+    const me = () =>
+      fetch(`${app.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await me()).status).toBe(200);
     await member.getByRole('button', { name: '退出登录' }).click();
     await member.waitForURL(/\/login/);
     await member.getByText('您已退出登录').waitFor();
     expect(await member.evaluate(`localStorage.getItem('duban.session')`)).toBeNull();
+    // The server forgot the token too: it no longer opens anything.
+    expect((await me()).status).toBe(401);
     await screenshots(member, '00-login');
     await member.goto('/tasks');
     await member.waitForURL(/\/login/);
