@@ -265,3 +265,19 @@ export interface CalendarSchedule {
   holidays: { name: string; from: string; to?: string }[];
   workdays: { name: string; date: string }[];
 }
+
+/** The item and unit of a queued report's or request's task (TaskSummaryDto's nested objects). */
+interface TaskSummaryRefs {
+  item: { number: number; title: string };
+  unit: { id: string; name: string };
+}
+
+/** GET /submissions?status=submitted: the approval queue, oldest first. */
+export type QueuedSubmission = Omit<Schemas['QueuedSubmissionDto'], 'task'> & {
+  task: Omit<Schemas['TaskSummaryDto'], 'item' | 'unit'> & TaskSummaryRefs;
+};
+
+/** GET /extension-requests?status=pending: requests waiting for a decision, oldest first. */
+export type QueuedExtensionRequest = Omit<Schemas['QueuedExtensionRequestDto'], 'task'> & {
+  task: Omit<Schemas['ExtensionTaskSummaryDto'], 'item' | 'unit'> & TaskSummaryRefs;
+};

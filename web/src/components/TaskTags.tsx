@@ -23,3 +23,25 @@ export function TaskTags({ task, showRole = true }: { task: TaskView; showRole?:
     </Space>
   );
 }
+
+/** Status, overdue and lead/co-unit marks of a task as a queue summarises it (as far as it does). */
+export function TaskSummaryTags({
+  task,
+}: {
+  task: { status?: string; dueAt: string; role?: 'lead' | 'co' };
+}) {
+  const status = task.status ? taskStatus(task.status) : null;
+  const overdue =
+    !['closed', 'cancelled'].includes(task.status ?? '') && Date.parse(task.dueAt) < Date.now();
+  return (
+    <Space size={4} wrap>
+      {status && <Tag color={status.color}>{status.label}</Tag>}
+      {overdue && <Tag color="red">逾期</Tag>}
+      {task.role && (
+        <Tag color={task.role === 'lead' ? 'blue' : 'default'} bordered={task.role === 'lead'}>
+          {TASK_ROLE[task.role]}
+        </Tag>
+      )}
+    </Space>
+  );
+}

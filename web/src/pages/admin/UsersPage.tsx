@@ -48,6 +48,7 @@ export function UsersPage() {
       ).items,
   });
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<UserView | null>(null);
   const [form] = Form.useForm<NewUser>();
   const role = Form.useWatch('role', form);
   const unitName = (id: string | null) => units.data?.find((u) => u.id === id)?.name ?? '—';
@@ -187,9 +188,16 @@ export function UsersPage() {
           {
             title: '操作',
             key: 'actions',
-            width: 170,
+            width: 230,
             render: (_, u) => (
               <Space size={4}>
+                <Button
+                  size="small"
+                  aria-label={`修改${u.name}的角色`}
+                  onClick={() => setEditing(u)}
+                >
+                  改角色
+                </Button>
                 <Popconfirm
                   title={`为 ${u.name} 生成临时密码？其现有登录将结束。`}
                   onConfirm={() => act.mutate({ kind: 'password', user: u })}
@@ -221,6 +229,13 @@ export function UsersPage() {
           },
         ]}
       />
+      {editing && (
+        <RoleModal
+          user={editing}
+          units={(units.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+          onClose={() => setEditing(null)}
+        />
+      )}
       <Modal
         title="新建账号"
         open={creating}
@@ -280,5 +295,71 @@ export function UsersPage() {
         </Form>
       </Modal>
     </>
+  );
+}
+
+function RoleModal({
+  user,
+  units,
+  onClose,
+}: {
+  user: UserView;
+  units: { value: string; label: string }[];
+  onClose: () => void;
+}) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ role: Role; unitId?: string }>();
+  const role = Form.useWatch('role', form);
+  const save = useMutation({
+    mutationFn: async (v: { role: Role; unitId?: string }) =>
+      unwrapAs<UserView>(
+        await api.PATCH('/api/v1/users/{id}', {
+          params: { path: { id: user.id } },
+          body: { role: v.role, unitId: isUnitRole(v.role) ? (v.unitId ?? null) : null },
+        }),
+      ),
+    onSuccess: async (saved) => {
+      void message.success(`${saved.name}的角色已改为${ROLE_LABELS[saved.role]}，其现有登录已结束`);
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      onClose();
+    },
+    onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
+  });
+  return (
+    <Modal
+      open
+      title={`修改 ${user.name} 的角色`}
+      okText="保存"
+      confirmLoading={save.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ role: user.role, unitId: user.unitId ?? undefined }}
+        onFinish={(v) => save.mutate(v)}
+      >
+        <Form.Item name="role" label="角色" rules={[{ required: true }]}>
+          <Select
+            options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({
+              value: r,
+              label: ROLE_LABELS[r],
+            }))}
+          />
+        </Form.Item>
+        {role && isUnitRole(role) && (
+          <Form.Item
+            name="unitId"
+            label="所属单位"
+            rules={[{ required: true, message: '科室负责人和联络员须选择单位' }]}
+          >
+            <Select showSearch={{ optionFilterProp: 'label' }} options={units} />
+          </Form.Item>
+        )}
+        <Typography.Text type="secondary">改变角色会结束该用户的所有登录。</Typography.Text>
+      </Form>
+    </Modal>
   );
 }

@@ -25,6 +25,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError, unwrap } from '../../api/client';
 import { pickPlan, usePlans } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
+import { EscalationLadderCard } from './EscalationLadderCard';
 import { DEFAULT_POLICY, describeOffset, offsetOf, rowOf, type OffsetRow } from '../../lib/policy';
 import { formatDateTime, today, addDays } from '../../lib/time';
 
@@ -53,12 +54,15 @@ export default function PolicyPage() {
         }
       />
       {plan ? (
-        <PolicyEditor
-          key={`${plan.id}:${JSON.stringify(plan.reminderPolicy)}`}
-          plan={plan}
-          onSaved={() => void queryClient.invalidateQueries({ queryKey: ['plans'] })}
-          notify={message}
-        />
+        <>
+          <PolicyEditor
+            key={`${plan.id}:${JSON.stringify(plan.reminderPolicy)}`}
+            plan={plan}
+            onSaved={() => void queryClient.invalidateQueries({ queryKey: ['plans'] })}
+            notify={message}
+          />
+          <EscalationLadderCard planId={plan.id} />
+        </>
       ) : (
         <Skeleton active />
       )}
