@@ -19,7 +19,8 @@ export class ApiError extends Error {
   }
 }
 
-const LOGIN_PATH = '/api/v1/auth/login';
+/** Routes whose 401 means something other than an expired session. */
+const OWN_401 = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
 
 /** Every request of the console goes through this client, typed by the server's OpenAPI document. */
 export const api = createClient<paths>({ baseUrl: '' });
@@ -32,7 +33,7 @@ api.use({
   },
   onResponse({ response, schemaPath }) {
     // A token the server no longer accepts ends the session; the app shows the sign-in page.
-    if (response.status === 401 && schemaPath !== LOGIN_PATH) clearSession('expired');
+    if (response.status === 401 && !OWN_401.has(schemaPath)) clearSession('expired');
     return response;
   },
 });

@@ -336,6 +336,7 @@ function RoleModal({
       onCancel={onClose}
     >
       <Form
+        name="role-change"
         form={form}
         layout="vertical"
         initialValues={{ role: user.role, unitId: user.unitId ?? undefined }}

@@ -148,7 +148,7 @@ export function LedgerPage() {
         size="small"
         loading={ledger.isFetching && !ledger.data}
         dataSource={ledger.data?.items ?? []}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1060 }}
         style={{ minHeight: 400 }}
         locale={{ emptyText: ledger.isLoading ? ' ' : '没有符合条件的消息' }}
         onRow={() => ({ 'data-testid': 'ledger-row' }) as object}
@@ -179,10 +179,11 @@ export function LedgerPage() {
             width: 90,
             render: (c: string) => CHANNEL_LABELS[c] ?? c,
           },
-          { title: '收件人', dataIndex: 'recipient', width: 200, ellipsis: true },
+          { title: '收件人', dataIndex: 'recipient', width: 190, ellipsis: true },
           {
             title: '主题',
             dataIndex: 'subject',
+            width: 200,
             ellipsis: true,
             render: (s: string | null, e) =>
               e.taskId ? <Link to={`/tasks/${e.taskId}`}>{s ?? '（无主题）'}</Link> : (s ?? '—'),
@@ -225,7 +226,8 @@ export function LedgerPage() {
                 {
                   title: '操作',
                   key: 'retry',
-                  width: 90,
+                  width: 100,
+                  fixed: 'right' as const,
                   render: (_: unknown, e: LedgerEntry) =>
                     e.status === 'failed' ? (
                       <Button
