@@ -321,7 +321,7 @@ describe('web console, in a real browser against the real server', () => {
 
     await signInAs(member, accounts.unit_member.email, accounts.unit_member.password);
     const { token } = JSON.parse(
-      (await member.evaluate(`localStorage.getItem('duban.session')`)) as string,
+      await member.evaluate<string>(`localStorage.getItem('duban.session')`),
     ) as { token: string };
     const me = () =>
       fetch(`${app.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });

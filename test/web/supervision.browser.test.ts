@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seedDemo, type DemoAccount } from '../../src/web/demo.js';
 import { eventually } from '../support/seed.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
-import { launchBrowser, newUser, screenshots, settled, signInAs } from './support/browser.js';
+import { launchBrowser, newUser, screenshots, signInAs } from './support/browser.js';
 import { startConsoleApp, type ConsoleApp } from './support/console-app.js';
 
 /**
@@ -54,7 +54,6 @@ async function apiLogin(email: string, password: string): Promise<Response> {
 
 let escalatedRed: TaskRow;
 let escalatedYellow: TaskRow;
-let overdue: TaskRow;
 
 beforeAll(async () => {
   smtp = await startSmtp();
@@ -75,13 +74,13 @@ beforeAll(async () => {
   const created = await seedDemo(app.app, app.config, join(process.cwd(), 'seeds'));
   if (!created) throw new Error('demo data not created');
   accounts = Object.fromEntries(created.map((a) => [a.role, a])) as typeof accounts;
-  // Three 宣传科 tasks weeks behind their deadline; two of them escalated (red, yellow).
+  // Three 宣传科 tasks weeks behind their deadline; two of them escalated (red, yellow), one not.
   const rows: TaskRow[] = await app.db.query(
     `SELECT t.id, u.name AS unit, i.number AS item_number
        FROM tasks t JOIN units u ON u.id = t.unit_id JOIN items i ON i.id = t.item_id
       WHERE u.name = '宣传科' ORDER BY i.ordinal LIMIT 3`,
   );
-  [escalatedRed, escalatedYellow, overdue] = rows;
+  [escalatedRed, escalatedYellow] = rows;
   await app.db.query(
     `UPDATE tasks SET due_date = (now() AT TIME ZONE 'Asia/Shanghai')::date - 20,
             due_at = now() - interval '20 days' WHERE id = ANY($1)`,
@@ -334,11 +333,12 @@ describe('admin', () => {
       .getByText(/由管理员录入/)
       .waitFor();
     await screenshots(admin, '27-admin-calendar');
+    const { token } = JSON.parse(
+      await admin.evaluate<string>(`localStorage.getItem('duban.session')`),
+    ) as { token: string };
     const view = (await (
       await fetch(`${app.baseUrl}/api/v1/calendar/2031`, {
-        headers: {
-          Authorization: `Bearer ${JSON.parse((await admin.evaluate(`localStorage.getItem('duban.session')`)) as string).token as string}`,
-        },
+        headers: { Authorization: `Bearer ${token}` },
       })
     ).json()) as { source: string; holidays: { date: string }[]; workdays: { date: string }[] };
     expect(view.source).toBe('admin');

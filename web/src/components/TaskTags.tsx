@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Space, Tag } from 'antd';
 import { escalationOf, TASK_ROLE, taskStatus } from '../lib/labels';
 import type { TaskView } from '../api/views';
@@ -30,9 +31,10 @@ export function TaskSummaryTags({
 }: {
   task: { status?: string; dueAt: string; role?: 'lead' | 'co' };
 }) {
+  const [now] = useState(() => Date.now());
   const status = task.status ? taskStatus(task.status) : null;
   const overdue =
-    !['closed', 'cancelled'].includes(task.status ?? '') && Date.parse(task.dueAt) < Date.now();
+    !['closed', 'cancelled'].includes(task.status ?? '') && Date.parse(task.dueAt) < now;
   return (
     <Space size={4} wrap>
       {status && <Tag color={status.color}>{status.label}</Tag>}
