@@ -105,7 +105,7 @@ describe('web console, in a real browser against the real server', () => {
     await admin.getByRole('heading', { name: '用户与角色' }).waitFor();
     expect(new URL(admin.url()).pathname).toBe('/admin/users');
     await admin.getByRole('cell', { name: 'xck@duban-demo.local' }).waitFor();
-  });
+  }, 180_000);
 
   test('the leader sees nothing closed yet in the charts', async () => {
     await settled(leader);
@@ -113,7 +113,7 @@ describe('web console, in a real browser against the real server', () => {
     await expect(
       leader.getByTestId('chart-sections').locator('canvas').count(),
     ).resolves.toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   test('a unit member signs for a task and submits a report with an attachment', async () => {
     await member.goto(`/tasks/${ownTask.id}`);
@@ -148,7 +148,7 @@ describe('web console, in a real browser against the real server', () => {
     await report.getByText('已完成宣传方案初稿，附工作台账。').waitFor();
     await report.getByRole('button', { name: /工作台账\.pdf/ }).waitFor();
     await member.locator('.ant-tag', { hasText: '已报送' }).first().waitFor();
-  });
+  }, 180_000);
 
   test('the supervisor returns it from the approval queue with a comment', async () => {
     await supervisor.goto('/desk/approvals');
@@ -164,7 +164,7 @@ describe('web console, in a real browser against the real server', () => {
       .click();
     await supervisor.getByText('已退回，单位将收到审核意见').waitFor();
     await card.waitFor({ state: 'detached' });
-  });
+  }, 180_000);
 
   test('the member sees the comment and resubmits; report text is shown as text', async () => {
     await member.reload();
@@ -183,7 +183,7 @@ describe('web console, in a real browser against the real server', () => {
     expect(await body.innerText()).toContain(HOSTILE);
     await expect(body.locator('img').count()).resolves.toBe(0);
     await expect(member.locator('img[src="x"]').count()).resolves.toBe(0);
-  });
+  }, 180_000);
 
   test('the inbox shows the return with an unread count', async () => {
     await member.goto('/inbox');
@@ -195,7 +195,7 @@ describe('web console, in a real browser against the real server', () => {
         .innerText(),
     ).resolves.toMatch(/[1-9]\d* 条未读/);
     await screenshots(member, '05-member-inbox');
-  });
+  }, 180_000);
 
   test('the supervisor approves; the leader sees the chart change', async () => {
     await supervisor.goto('/desk/approvals');
@@ -220,7 +220,7 @@ describe('web console, in a real browser against the real server', () => {
     await leader.getByTestId('drill-down').getByRole('link', { name: '宣传科' }).first().waitFor();
     await screenshots(leader, '07-leader-drill-down', { fullPage: false });
     await leader.keyboard.press('Escape');
-  });
+  }, 180_000);
 
   test('a member asks for an extension; the supervisor grants it', async () => {
     await member.goto(`/tasks/${extensionTask.id}`);
@@ -237,14 +237,14 @@ describe('web console, in a real browser against the real server', () => {
     await screenshots(supervisor, '08-supervisor-extensions');
     await supervisor.getByRole('button', { name: /批\s*准/ }).click();
     await supervisor.getByText('已批准延期，截止日期已调整').waitFor();
-  });
+  }, 180_000);
 
   test('a unit member cannot open another unit’s task by URL', async () => {
     await member.goto(`/tasks/${otherUnitTask.id}`);
     await member.getByText('无权访问').waitFor();
     await member.getByText('无权执行此操作').waitFor();
     await screenshots(member, '09-member-forbidden');
-  });
+  }, 180_000);
 
   test('the supervisor’s other desks: overdue board, policy preview, outbox', async () => {
     await supervisor.goto('/desk/overdue');
@@ -284,7 +284,7 @@ describe('web console, in a real browser against the real server', () => {
     await frame.waitFor();
     expect(await frame.getAttribute('sandbox')).toBe('');
     await screenshots(supervisor, '14-supervisor-outbox');
-  });
+  }, 180_000);
 
   test('admin pages: units, API tokens', async () => {
     await admin.goto('/admin/units');
@@ -303,7 +303,7 @@ describe('web console, in a real browser against the real server', () => {
     await admin.goto('/admin/users');
     await settled(admin);
     await screenshots(admin, '17-admin-users');
-  });
+  }, 180_000);
 
   test('a reload keeps the session; a rejected token returns to sign-in; sign-out clears it', async () => {
     await member.goto('/inbox');
@@ -320,14 +320,22 @@ describe('web console, in a real browser against the real server', () => {
     await member.getByText('登录已失效，请重新登录').waitFor();
 
     await signInAs(member, accounts.unit_member.email, accounts.unit_member.password);
+    const { token } = JSON.parse(
+      await member.evaluate<string>(`localStorage.getItem('duban.session')`),
+    ) as { token: string };
+    const me = () =>
+      fetch(`${app.baseUrl}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await me()).status).toBe(200);
     await member.getByRole('button', { name: '退出登录' }).click();
     await member.waitForURL(/\/login/);
     await member.getByText('您已退出登录').waitFor();
     expect(await member.evaluate(`localStorage.getItem('duban.session')`)).toBeNull();
+    // The server forgot the token too: it no longer opens anything.
+    expect((await me()).status).toBe(401);
     await screenshots(member, '00-login');
     await member.goto('/tasks');
     await member.waitForURL(/\/login/);
-  });
+  }, 180_000);
 
   test('no script from user text ever ran', () => {
     expect(dialogs).toEqual([]);

@@ -2,14 +2,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { UsersService } from '../../src/users/users.service.js';
-import { featuresOf } from '../../web/src/api/feature-detect.js';
 import { launchBrowser, newUser, screenshots, signInAs } from './support/browser.js';
 import { startConsoleApp, type ConsoleApp } from './support/console-app.js';
 
 let app: ConsoleApp;
 let browser: Browser;
 let page: Page;
-let dryRun: boolean;
 
 beforeAll(async () => {
   app = await startConsoleApp();
@@ -19,10 +17,6 @@ beforeAll(async () => {
     role: 'supervisor',
     password: 'correct-horse-battery',
   });
-  const doc = (await (await fetch(`${app.baseUrl}/api/docs-json`)).json()) as Parameters<
-    typeof featuresOf
-  >[0];
-  dryRun = featuresOf(doc).importDryRun;
   browser = await launchBrowser();
   page = (await newUser(browser, app.baseUrl)).page;
   await signInAs(page, 'dds@example.org', 'correct-horse-battery');
@@ -45,6 +39,33 @@ describe('plan import in the console', () => {
     await screenshots(page, '18-supervisor-import-upload');
   });
 
+  test('the preview lists warnings with their line numbers', async () => {
+    await page.locator('.ant-upload input[type=file]').setInputFiles({
+      name: '工作要点.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(
+        [
+          '关于印发《某区教育局2023年工作要点》的通知',
+          '',
+          '一、党建引领',
+          '1.加强党建工作。（责任科室：组织科）',
+          '2.开展调研工作，年内完成。',
+          '二、教育教学',
+          '3.推进课程改革，6月底前完成方案。（责任科室：中教科、小幼教科）',
+        ].join('\n'),
+      ),
+    });
+    const warnings = page.getByTestId('import-warnings');
+    const row = warnings.getByRole('row', { name: /第2项未写明责任单位/ });
+    await row.waitFor();
+    await expect(row.getByRole('cell').first().innerText()).resolves.toBe('5');
+    const create = await page.getByTestId('import-would-create').innerText();
+    expect(create).toMatch(/板块\s*2 个/);
+    expect(create).toMatch(/条目\s*3 项/);
+    await page.getByRole('button', { name: '重新选择' }).click();
+    await page.getByText('点击或将工作要点文档拖到此处').waitFor();
+  });
+
   test('the seed shows its 7 sections and 36 items', async () => {
     const [{ before }]: { before: number }[] = await app.db.query(
       `SELECT count(*)::int AS before FROM plans`,
@@ -53,22 +74,31 @@ describe('plan import in the console', () => {
     await page
       .locator('.ant-upload input[type=file]')
       .setInputFiles(join(process.cwd(), 'seeds', 'hongkou-2022-work-plan.txt'));
-    if (dryRun) {
-      // The preview comes first, and nothing is stored until the import is confirmed.
-      const preview = page.getByTestId('import-preview');
-      await preview.getByText('7 个').waitFor();
-      await preview.getByText('36 项').waitFor();
-      const [{ plans }]: { plans: number }[] = await app.db.query(
-        `SELECT count(*)::int AS plans FROM plans`,
-      );
-      expect(plans).toBe(0);
-      await screenshots(page, '19-supervisor-import-preview');
-      await page.getByRole('button', { name: '确认导入' }).click();
-    } else {
-      // Until the server offers a dry run, the page says so and imports on request.
-      await page.getByText('导入前预览尚未启用').waitFor();
-      await page.getByRole('button', { name: /导\s*入/ }).click();
-    }
+    // The preview comes first, and nothing is stored until the import is confirmed.
+    const preview = page.getByTestId('import-preview');
+    await preview
+      .getByTestId('import-preview-message')
+      .getByText(/将导入/)
+      .waitFor();
+    const create = await preview.getByTestId('import-would-create').innerText();
+    expect(create).toMatch(/板块\s*7 个/);
+    expect(create).toMatch(/条目\s*36 项/);
+    // Every section is listed with its items; the first is open with its units and deadlines.
+    await expect(preview.locator('.ant-collapse-item').count()).resolves.toBe(7);
+    await preview.locator('.ant-collapse-item-active').getByText('（牵头）').first().waitFor();
+    // Units the bureau does not know yet are marked as new.
+    await preview
+      .getByTestId('import-units')
+      .getByText(/（新增）/)
+      .first()
+      .waitFor();
+    const [{ plans, units }]: { plans: number; units: number }[] = await app.db.query(
+      `SELECT (SELECT count(*)::int FROM plans) AS plans, (SELECT count(*)::int FROM units) AS units`,
+    );
+    expect(plans).toBe(0);
+    expect(units).toBe(0);
+    await screenshots(page, '19-supervisor-import-preview');
+    await page.getByRole('button', { name: '确认导入' }).click();
     const counts = page.getByTestId('import-counts');
     await counts.getByText('7 个').waitFor();
     await counts.getByText('36 项').waitFor();
@@ -81,8 +111,12 @@ describe('plan import in the console', () => {
     await page
       .locator('.ant-upload input[type=file]')
       .setInputFiles(join(process.cwd(), 'seeds', 'hongkou-2022-work-plan.txt'));
-    if (dryRun) await page.getByRole('button', { name: '确认导入' }).click();
-    else await page.getByRole('button', { name: /导\s*入/ }).click();
+    // The preview already says that importing it again changes nothing.
+    await page
+      .getByTestId('import-preview-message')
+      .getByText(/已于 .* 导入过/)
+      .waitFor();
+    await page.getByRole('button', { name: '确认导入' }).click();
     await page.locator('.ant-result-title', { hasText: '该文档已导入过' }).waitFor();
     const [{ plans }]: { plans: number }[] = await app.db.query(
       `SELECT count(*)::int AS plans FROM plans`,

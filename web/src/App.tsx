@@ -18,12 +18,18 @@ import { ExtensionsPage } from './pages/desk/ExtensionsPage';
 import { UnitsPage } from './pages/admin/UnitsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { TokensPage } from './pages/admin/TokensPage';
+import { EscalationsPage } from './pages/desk/EscalationsPage';
+import { LedgerPage } from './pages/desk/LedgerPage';
+import { PreferencesPage } from './pages/me/PreferencesPage';
 
 // Pages with heavy dependencies (ECharts) or used by few load on demand.
 const OverviewPage = lazy(() => import('./pages/OverviewPage'));
 const ImportPage = lazy(() => import('./pages/desk/ImportPage'));
 const PolicyPage = lazy(() => import('./pages/desk/PolicyPage'));
 const OutboxPage = lazy(() => import('./pages/OutboxPage'));
+const CalendarPage = lazy(() =>
+  import('./pages/admin/CalendarPage').then((m) => ({ default: m.CalendarPage })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -78,12 +84,22 @@ const router = createBrowserRouter([
       { path: 'desk/approvals', element: only(['supervisor'], <ApprovalsPage />) },
       { path: 'desk/overdue', element: only(['supervisor', 'leader'], <OverduePage />) },
       { path: 'desk/extensions', element: only(['supervisor'], <ExtensionsPage />) },
+      {
+        path: 'desk/escalations',
+        element: only(['supervisor', 'leader'], <EscalationsPage />),
+      },
+      {
+        path: 'desk/ledger',
+        element: only(['supervisor', 'admin', 'leader'], <LedgerPage />),
+      },
       { path: 'desk/import', element: only(['supervisor', 'admin'], <ImportPage />) },
       { path: 'desk/policy', element: only(['supervisor'], <PolicyPage />) },
       { path: 'overview', element: only(['leader', 'supervisor', 'admin'], <OverviewPage />) },
       { path: 'admin/users', element: only(['admin'], <UsersPage />) },
       { path: 'admin/units', element: only(['admin', 'supervisor'], <UnitsPage />) },
       { path: 'admin/tokens', element: only(['admin', 'supervisor'], <TokensPage />) },
+      { path: 'admin/calendar', element: only(['admin'], <CalendarPage />) },
+      { path: 'me/preferences', element: <PreferencesPage /> },
       { path: 'outbox', element: only(['admin', 'supervisor'], <OutboxPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -19,7 +19,8 @@ export class ApiError extends Error {
   }
 }
 
-const LOGIN_PATH = '/api/v1/auth/login';
+/** Routes whose 401 means something other than an expired session. */
+const OWN_401 = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
 
 /** Every request of the console goes through this client, typed by the server's OpenAPI document. */
 export const api = createClient<paths>({ baseUrl: '' });
@@ -32,7 +33,7 @@ api.use({
   },
   onResponse({ response, schemaPath }) {
     // A token the server no longer accepts ends the session; the app shows the sign-in page.
-    if (response.status === 401 && schemaPath !== LOGIN_PATH) clearSession('expired');
+    if (response.status === 401 && !OWN_401.has(schemaPath)) clearSession('expired');
     return response;
   },
 });
@@ -76,32 +77,4 @@ export function unwrapAs<T, D = undefined>(
   outcome: Outcome<D> & (Untyped<D> extends true ? unknown : { documented: 'use unwrap()' }),
 ): T {
   return unwrap(outcome) as unknown as T;
-}
-
-/** Raw access for routes that are not in the checked-in schema yet (see features.ts). */
-export async function callUntyped<T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: BodyInit | object,
-): Promise<T> {
-  const headers = new Headers();
-  const token = currentToken();
-  if (token) headers.set('Authorization', `Bearer ${token}`);
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData || typeof body === 'string') payload = body;
-  else if (body !== undefined) {
-    headers.set('Content-Type', 'application/json');
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(path, { method, headers, body: payload });
-  if (response.status === 401) clearSession('expired');
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  if (!response.ok) throw toError(response, parsed);
-  return parsed as T;
 }

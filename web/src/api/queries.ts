@@ -1,27 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap, unwrapAs } from './client';
+import type { paths } from './schema';
 import type { Page, PlanDetail, PlanView, TaskView, UnitView } from './views';
 
-export type TaskStatusFilter =
-  | 'assigned'
-  | 'acknowledged'
-  | 'in_progress'
-  | 'submitted'
-  | 'returned'
-  | 'closed'
-  | 'cancelled'
-  | 'open'
-  | 'overdue';
-
-export interface TaskFilter {
-  planId?: string;
-  unit?: string;
-  status?: TaskStatusFilter;
-  dueBefore?: string;
-  dueAfter?: string;
-  page?: number;
-  pageSize?: number;
-}
+/** The filters of GET /tasks, as the server documents them. */
+export type TaskFilter = NonNullable<paths['/api/v1/tasks']['get']['parameters']['query']>;
+export type TaskStatusFilter = NonNullable<TaskFilter['status']>;
+export type EscalationFilter = NonNullable<TaskFilter['escalation']>;
 
 export async function fetchTasks(filter: TaskFilter): Promise<Page<TaskView>> {
   return unwrapAs<Page<TaskView>>(await api.GET('/api/v1/tasks', { params: { query: filter } }));

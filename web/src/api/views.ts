@@ -145,3 +145,139 @@ export type SectionProgress = Schemas['SectionProgressDto'];
 export type OutboxEntry = Schemas['OutboxEntryDto'];
 export type OutboxMessage = Schemas['OutboxMessageDto'];
 export type ReminderPreview = Schemas['ReminderPreviewResultDto'];
+
+/** POST /plans/import?dryRun=true (src/plans/plans.service.ts ImportPreview). */
+export interface ImportPreview {
+  dryRun: true;
+  /** new: would be imported; already-imported: would change nothing; conflict: would answer 409. */
+  status: 'new' | 'already-imported' | 'conflict';
+  existingPlanId: string | null;
+  message: string;
+  plan: {
+    title: string;
+    docNumber: string | null;
+    issuer: string | null;
+    issuedOn: string | null;
+    year: number | null;
+  };
+  sections: {
+    ordinal: number;
+    title: string | null;
+    items: {
+      number: number;
+      title: string;
+      body: string;
+      units: string[];
+      allUnits: boolean;
+      dueDate: string;
+      deadlineHints: DeadlineHint[];
+      tasks: number;
+    }[];
+  }[];
+  units: { name: string; known: boolean }[];
+  counts: { sections: number; items: number; tasks: number; units: number; newUnits: number };
+  warnings: ParseWarning[];
+}
+
+export type PreviewItem = ImportPreview['sections'][number]['items'][number];
+
+/** GET /auth/tokens (src/auth/auth.service.ts ApiTokenView). */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  scopes: ('read' | 'write')[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+/** POST /users/{id}/password-reset (src/users/users.service.ts resetPassword). */
+export interface PasswordReset {
+  temporaryPassword: string;
+  mustChangePassword: boolean;
+}
+
+/** GET /notifications/ledger (src/notifications/ledger.service.ts LedgerEntry). */
+export interface LedgerEntry {
+  id: string;
+  kind: string;
+  channel: string;
+  taskId: string | null;
+  milestoneId: string | null;
+  userId: string | null;
+  recipient: string | null;
+  subject: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+  /** Why it was skipped, or the last delivery error. */
+  reason: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** Failed with no automatic retry left. */
+  deadLetter: boolean;
+  messageId: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  updatedAt: string | null;
+}
+
+/** GET /units/{id}/webhooks (src/notifications/unit-webhooks.service.ts UnitWebhookView). */
+export interface WebhookView {
+  id: string;
+  unitId: string;
+  kind: 'wecom' | 'dingtalk';
+  kindLabel: string;
+  /** Masked: the secret part of the address is never shown again. */
+  url: string;
+  hasSecret: boolean;
+  enabled: boolean;
+  createdAt: string;
+}
+
+/** POST /webhooks/{id}/test. */
+export interface WebhookTestResult {
+  ok: boolean;
+  error: string | null;
+}
+
+/** GET /me/notification-preferences (src/notifications/preferences.service.ts Preference). */
+export interface PreferenceView {
+  kind: string;
+  label: string;
+  channel: 'email' | 'inbox';
+  enabled: boolean;
+  /** Cannot be switched off (红牌督办). */
+  mandatory: boolean;
+}
+
+/** GET /calendar/{year} (src/calendar/calendar-admin.service.ts YearView). */
+export interface CalendarYear {
+  year: number;
+  /** built-in: shipped with Duban; admin: entered by an admin; none: Monday–Friday assumed. */
+  source: 'built-in' | 'admin' | 'none';
+  holidays: { date: string; name: string }[];
+  workdays: { date: string; name: string }[];
+}
+
+/** PUT /calendar/{year} body (src/calendar/calendar-schedule.ts YearScheduleInput). */
+export interface CalendarSchedule {
+  holidays: { name: string; from: string; to?: string }[];
+  workdays: { name: string; date: string }[];
+}
+
+/** The item and unit of a queued report's or request's task (TaskSummaryDto's nested objects). */
+interface TaskSummaryRefs {
+  item: { number: number; title: string };
+  unit: { id: string; name: string };
+}
+
+/** GET /submissions?status=submitted: the approval queue, oldest first. */
+export type QueuedSubmission = Omit<Schemas['QueuedSubmissionDto'], 'task'> & {
+  task: Omit<Schemas['TaskSummaryDto'], 'item' | 'unit'> & TaskSummaryRefs;
+};
+
+/** GET /extension-requests?status=pending: requests waiting for a decision, oldest first. */
+export type QueuedExtensionRequest = Omit<Schemas['QueuedExtensionRequestDto'], 'task'> & {
+  task: Omit<Schemas['ExtensionTaskSummaryDto'], 'item' | 'unit'> & TaskSummaryRefs;
+};

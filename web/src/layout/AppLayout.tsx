@@ -29,9 +29,12 @@ import {
   TeamOutlined,
   UnorderedListOutlined,
   ApartmentOutlined,
+  FireOutlined,
+  ScheduleOutlined,
+  SendOutlined,
+  SettingOutlined,
 } from '@ant-design/icons';
-import { api, callUntyped, unwrapAs } from '../api/client';
-import { loadFeatures, useFeatures } from '../api/features';
+import { api, unwrapAs } from '../api/client';
 import type { Page, InboxItem } from '../api/views';
 import { clearSession, ROLE_LABELS, useSession, type Role } from '../auth/session';
 import { usePlans } from '../api/queries';
@@ -43,7 +46,6 @@ interface NavItem {
   label: string;
   icon: React.ReactNode;
   roles: Role[];
-  when?: 'outbox';
 }
 
 const NAV: NavItem[] = [
@@ -67,6 +69,12 @@ const NAV: NavItem[] = [
     roles: ['supervisor'],
   },
   {
+    key: '/desk/escalations',
+    label: '升级督办',
+    icon: <FireOutlined />,
+    roles: ['supervisor', 'leader'],
+  },
+  {
     key: '/overview',
     label: '总览',
     icon: <BarChartOutlined />,
@@ -85,6 +93,12 @@ const NAV: NavItem[] = [
     roles: ['supervisor', 'admin'],
   },
   { key: '/desk/policy', label: '提醒策略', icon: <CalendarOutlined />, roles: ['supervisor'] },
+  {
+    key: '/desk/ledger',
+    label: '发送台账',
+    icon: <SendOutlined />,
+    roles: ['supervisor', 'admin', 'leader'],
+  },
   { key: '/admin/users', label: '用户与角色', icon: <TeamOutlined />, roles: ['admin'] },
   {
     key: '/admin/units',
@@ -98,17 +112,23 @@ const NAV: NavItem[] = [
     icon: <ApiOutlined />,
     roles: ['admin', 'supervisor'],
   },
+  { key: '/admin/calendar', label: '工作日历', icon: <ScheduleOutlined />, roles: ['admin'] },
   {
     key: '/outbox',
     label: '发件箱',
     icon: <MailOutlined />,
     roles: ['admin', 'supervisor'],
-    when: 'outbox',
   },
   {
     key: '/inbox',
     label: '通知',
     icon: <BellOutlined />,
+    roles: ['admin', 'leader', 'supervisor', 'unit_head', 'unit_member'],
+  },
+  {
+    key: '/me/preferences',
+    label: '通知设置',
+    icon: <SettingOutlined />,
     roles: ['admin', 'leader', 'supervisor', 'unit_head', 'unit_member'],
   },
 ];
@@ -127,12 +147,12 @@ export function useUnreadCount() {
   });
 }
 
+/** Ends the session on the server (the token stops working) and forgets it here. */
 export async function signOut(): Promise<void> {
   try {
-    const features = await loadFeatures();
-    if (features.logout) await callUntyped('POST', '/api/v1/auth/logout');
+    await api.POST('/api/v1/auth/logout');
   } catch {
-    // Signing out here does not depend on the server.
+    // Unreachable server: the token is still forgotten here.
   }
   clearSession('signed-out');
 }
@@ -146,15 +166,12 @@ export function AppLayout() {
   const queryClient = useQueryClient();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const unread = useUnreadCount();
-  const features = useFeatures();
   const plans = usePlans();
   const demo = plans.data?.some((p) => p.title.startsWith('【演示】')) ?? false;
   if (!session) return null;
   const { role, name } = session.user;
 
-  const items: MenuProps['items'] = NAV.filter(
-    (n) => n.roles.includes(role) && (n.when !== 'outbox' || features.data?.outbox),
-  ).map((n) => ({
+  const items: MenuProps['items'] = NAV.filter((n) => n.roles.includes(role)).map((n) => ({
     key: n.key,
     icon: n.icon,
     label:

@@ -68,16 +68,45 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   forbidden: '越权访问被拒绝',
 };
 
-/** Escalation level of a task, once the server reports one (督办升级：黄牌 / 红牌). */
-export function escalationOf(task: object): { label: string; color: string } | null {
-  const value = (task as { escalation?: unknown }).escalation;
-  const level =
-    typeof value === 'string'
-      ? value
-      : typeof value === 'object' && value !== null
-        ? (value as { level?: unknown }).level
-        : null;
-  if (level === 'red') return { label: '红牌督办', color: 'red' };
-  if (level === 'yellow') return { label: '黄牌督办', color: 'gold' };
+/** Escalation level of a task (督办升级), as its badge shows it; null when not escalated. */
+export function escalationOf(escalation: {
+  level: 'none' | 'yellow' | 'red';
+}): { label: string; color: string; title: string } | null {
+  if (escalation.level === 'red') return { label: '红牌', color: 'red', title: '红牌督办' };
+  if (escalation.level === 'yellow') return { label: '黄牌', color: 'gold', title: '黄牌督办' };
   return null;
 }
+
+export const ESCALATION_FILTERS = {
+  any: '黄牌或红牌',
+  yellow: '黄牌',
+  red: '红牌',
+} as const;
+
+/** Kinds of message, as the delivery ledger and preferences name them. */
+export const MESSAGE_KIND_LABELS: Record<string, string> = {
+  reminder: '截止提醒',
+  'milestone.reminder': '节点提醒',
+  'escalation.overdue': '逾期提醒',
+  'escalation.yellow': '黄牌督办',
+  'escalation.red': '红牌督办',
+  nudge: '催办',
+  'submission.approved': '进展报告通过',
+  'submission.returned': '进展报告退回',
+  'extension.approved': '延期申请批准',
+  'extension.rejected': '延期申请驳回',
+};
+
+export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {
+  pending: { label: '待发送', color: 'default' },
+  sending: { label: '发送中', color: 'processing' },
+  sent: { label: '已发送', color: 'green' },
+  failed: { label: '发送失败', color: 'red' },
+  skipped: { label: '未发送', color: 'default' },
+};
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  email: '邮件',
+  inbox: '站内通知',
+  webhook: '群机器人',
+};

@@ -50,3 +50,11 @@ export function deadlineHint(dueDate: string, overdue: boolean): string {
   if (d < 0) return `已过截止日 ${-d} 天`;
   return `还剩 ${d} 天`;
 }
+
+/** The instant a business date ('YYYY-MM-DD') begins in the business time zone, as ISO-8601. */
+export function startOfBusinessDay(date: string): string {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const p = parts(new Date(guess));
+  const offset = Date.parse(`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:00Z`) - guess;
+  return new Date(guess - offset).toISOString();
+}

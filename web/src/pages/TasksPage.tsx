@@ -13,7 +13,14 @@ import {
   Typography,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useTasks, useUnits, usePlans, type TaskStatusFilter } from '../api/queries';
+import {
+  useTasks,
+  useUnits,
+  usePlans,
+  type EscalationFilter,
+  type TaskStatusFilter,
+} from '../api/queries';
+import { ESCALATION_FILTERS } from '../lib/labels';
 import type { TaskView } from '../api/views';
 import { isUnitRole, useSession } from '../auth/session';
 import { TaskTags } from '../components/TaskTags';
@@ -42,11 +49,13 @@ export function TasksPage() {
   const status = (params.get('status') as TaskStatusFilter | 'all' | null) ?? 'open';
   const unit = params.get('unit') ?? undefined;
   const planId = params.get('plan') ?? undefined;
+  const escalation = (params.get('escalation') as EscalationFilter | null) ?? undefined;
   const [page, setPage] = useState(1);
   const tasks = useTasks({
     status: status === 'all' ? undefined : status,
     unit,
     planId,
+    escalation,
     page,
     pageSize: PAGE_SIZE,
   });
@@ -125,6 +134,15 @@ export function TasksPage() {
             options={(units.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
           />
         )}
+        <Select
+          allowClear
+          placeholder="督办升级"
+          aria-label="按督办升级筛选"
+          style={{ width: 140 }}
+          value={escalation}
+          onChange={(v: string | undefined) => set('escalation', v)}
+          options={Object.entries(ESCALATION_FILTERS).map(([value, label]) => ({ value, label }))}
+        />
         {(plans.data?.length ?? 0) > 1 && (
           <Select
             allowClear

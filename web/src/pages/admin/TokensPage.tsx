@@ -1,64 +1,82 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Popconfirm, Space, Table, Typography } from 'antd';
-import { api, ApiError, callUntyped, unwrap, unwrapAs } from '../../api/client';
-import { useFeatures } from '../../api/features';
-import type { CreatedToken } from '../../api/views';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { api, ApiError, unwrap, unwrapAs } from '../../api/client';
+import type { ApiTokenView, CreatedToken } from '../../api/views';
 import { PageHeader } from '../../components/PageHeader';
+import { ErrorResult } from '../../layout/guards';
 import { formatDateTime } from '../../lib/time';
 
-interface TokenRow {
-  id: string;
+const SCOPES = [
+  { value: 'read', label: '读取' },
+  { value: 'write', label: '读取和修改' },
+] as const;
+
+const STATUS: Record<ApiTokenView['status'], { label: string; color: string }> = {
+  active: { label: '有效', color: 'green' },
+  expired: { label: '已过期', color: 'default' },
+  revoked: { label: '已吊销', color: 'red' },
+};
+
+interface NewToken {
   name: string;
-  createdAt?: string;
-  lastUsedAt?: string | null;
+  scopes: ('read' | 'write')[];
+  expiresInDays: number;
 }
 
 export function TokensPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const features = useFeatures();
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [session, setSession] = useState<TokenRow[]>([]);
-  const [form] = Form.useForm<{ name: string }>();
-  const listed = useQuery({
+  const [form] = Form.useForm<NewToken>();
+  const tokens = useQuery({
     queryKey: ['tokens'],
-    enabled: features.data?.tokenList ?? false,
-    queryFn: async () => {
-      const body = await callUntyped<TokenRow[] | { items: TokenRow[] }>(
-        'GET',
-        '/api/v1/auth/tokens',
-      );
-      return Array.isArray(body) ? body : body.items;
-    },
+    queryFn: async () =>
+      unwrapAs<{ items: ApiTokenView[] }>(await api.GET('/api/v1/auth/tokens')).items,
   });
   const create = useMutation({
-    mutationFn: async (name: string) =>
+    mutationFn: async (v: NewToken) =>
       unwrapAs<CreatedToken>(
         await api.POST('/api/v1/auth/tokens', {
-          body: { name, expiresInDays: 90, scopes: ['read'] },
+          body: {
+            name: v.name.trim(),
+            expiresInDays: v.expiresInDays,
+            // Writing includes reading.
+            scopes: v.scopes.includes('write') ? ['read', 'write'] : ['read'],
+          },
         }),
       ),
     onSuccess: async (t) => {
       setCreated(t);
-      setSession((s) => [{ id: t.id, name: t.name, createdAt: new Date().toISOString() }, ...s]);
-      form.resetFields();
+      form.resetFields(['name']);
       await queryClient.invalidateQueries({ queryKey: ['tokens'] });
     },
     onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
   });
   const revoke = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } })),
-    onSuccess: async (_r, id) => {
-      void message.success('令牌已吊销');
-      setSession((s) => s.filter((t) => t.id !== id));
-      if (created?.id === id) setCreated(null);
+    mutationFn: async (token: ApiTokenView) =>
+      unwrap(await api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id: token.id } } })),
+    onSuccess: async (_r, token) => {
+      void message.success(`令牌“${token.name}”已吊销`);
+      if (created?.id === token.id) setCreated(null);
       await queryClient.invalidateQueries({ queryKey: ['tokens'] });
     },
     onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
   });
-  const rows = features.data?.tokenList ? (listed.data ?? []) : session;
+  if (tokens.error) return <ErrorResult error={tokens.error} />;
 
   return (
     <>
@@ -70,14 +88,30 @@ export function TokensPage() {
         <Form
           form={form}
           layout="inline"
-          onFinish={(v) => create.mutate(v.name)}
+          initialValues={{ scopes: ['read'], expiresInDays: 90 }}
+          onFinish={(v) => create.mutate(v)}
           style={{ rowGap: 8 }}
         >
           <Form.Item
             name="name"
             rules={[{ required: true, whitespace: true, message: '请填写用途' }]}
           >
-            <Input placeholder="用途，例如：OA 系统对接" maxLength={100} style={{ width: 260 }} />
+            <Input
+              aria-label="令牌用途"
+              placeholder="用途，例如：OA 系统对接"
+              maxLength={100}
+              style={{ width: 240 }}
+            />
+          </Form.Item>
+          <Form.Item name="scopes" label="权限">
+            <Checkbox.Group options={SCOPES.map((s) => ({ ...s, disabled: s.value === 'read' }))} />
+          </Form.Item>
+          <Form.Item
+            name="expiresInDays"
+            label="有效天数"
+            rules={[{ required: true, message: '请填写有效天数' }]}
+          >
+            <InputNumber aria-label="有效天数" min={1} max={365} precision={0} />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={create.isPending}>
             创建令牌
@@ -90,56 +124,76 @@ export function TokensPage() {
             showIcon
             title={`令牌“${created.name}”已创建，只显示这一次，请立即复制保存：`}
             description={
-              <Typography.Text copyable code style={{ wordBreak: 'break-all' }}>
+              <Typography.Text
+                copyable
+                code
+                style={{ wordBreak: 'break-all' }}
+                data-testid="new-token"
+              >
                 {created.token}
               </Typography.Text>
             }
           />
         )}
       </Card>
-      {features.data && !features.data.tokenList && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title="令牌列表将在服务器提供查询接口后显示；下表只列出本次在此页面创建的令牌"
-        />
-      )}
       <Table
         rowKey="id"
-        dataSource={rows}
+        loading={!tokens.data}
+        dataSource={tokens.data ?? []}
         pagination={false}
+        scroll={{ x: 820 }}
+        style={{ minHeight: 200 }}
         locale={{ emptyText: '没有令牌' }}
         columns={[
           { title: '用途', dataIndex: 'name' },
           {
+            title: '权限',
+            dataIndex: 'scopes',
+            width: 110,
+            render: (scopes: ApiTokenView['scopes']) =>
+              scopes.includes('write') ? <Tag color="orange">读取和修改</Tag> : <Tag>只读</Tag>,
+          },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            width: 80,
+            render: (s: ApiTokenView['status']) => (
+              <Tag color={STATUS[s].color}>{STATUS[s].label}</Tag>
+            ),
+          },
+          {
             title: '创建时间',
             dataIndex: 'createdAt',
-            width: 160,
-            render: (t?: string) => formatDateTime(t),
+            width: 140,
+            render: (t: string) => formatDateTime(t),
+          },
+          {
+            title: '到期',
+            dataIndex: 'expiresAt',
+            width: 140,
+            render: (t: string) => formatDateTime(t),
           },
           {
             title: '最近使用',
             dataIndex: 'lastUsedAt',
-            width: 160,
-            render: (t?: string | null) => formatDateTime(t),
+            width: 140,
+            render: (t: string | null) => formatDateTime(t),
           },
           {
             title: '操作',
             key: 'revoke',
-            width: 90,
-            render: (_, t) => (
-              <Space>
+            width: 80,
+            render: (_, t) =>
+              t.status === 'active' ? (
                 <Popconfirm
                   title="吊销后使用该令牌的系统将无法访问，确定？"
-                  onConfirm={() => revoke.mutate(t.id)}
+                  onConfirm={() => revoke.mutate(t)}
                 >
-                  <Button size="small" danger>
+                  <Button size="small" danger aria-label={`吊销${t.name}`}>
                     吊销
                   </Button>
                 </Popconfirm>
-              </Space>
-            ),
+              ) : null,
           },
         ]}
       />

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App,
   Button,
   Form,
@@ -10,15 +9,14 @@ import {
   Select,
   Space,
   Table,
+  Popconfirm,
   Tag,
-  Tooltip,
   Typography,
 } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { api, ApiError, callUntyped, unwrapAs } from '../../api/client';
-import { useFeatures, userRoute } from '../../api/features';
+import { api, ApiError, unwrapAs } from '../../api/client';
 import { useUnits } from '../../api/queries';
-import type { Page, UserView } from '../../api/views';
+import type { Page, PasswordReset, UserView } from '../../api/views';
 import { isUnitRole, ROLE_LABELS, type Role } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorResult } from '../../layout/guards';
@@ -41,7 +39,6 @@ interface NewUser {
 export function UsersPage() {
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
-  const features = useFeatures();
   const units = useUnits();
   const users = useQuery({
     queryKey: ['users'],
@@ -51,6 +48,7 @@ export function UsersPage() {
       ).items,
   });
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<UserView | null>(null);
   const [form] = Form.useForm<NewUser>();
   const role = Form.useWatch('role', form);
   const unitName = (id: string | null) => units.data?.find((u) => u.id === id)?.name ?? '—';
@@ -88,13 +86,27 @@ export function UsersPage() {
   });
 
   const act = useMutation({
-    mutationFn: async ({ kind, user }: { kind: 'deactivate' | 'password'; user: UserView }) => {
-      const route = await userRoute(kind);
-      if (!route) throw new Error('服务器尚未提供此操作');
-      const path = route.replace(/\{[^}]+\}/, encodeURIComponent(user.id));
-      const password = kind === 'password' ? randomPassword() : undefined;
-      await callUntyped('POST', path, password ? { password } : {});
-      return { kind, user, password };
+    mutationFn: async ({
+      kind,
+      user,
+    }: {
+      kind: 'deactivate' | 'activate' | 'password';
+      user: UserView;
+    }): Promise<{ kind: typeof kind; user: UserView; password?: string }> => {
+      const path = { id: user.id };
+      if (kind === 'password') {
+        const reset = unwrapAs<PasswordReset>(
+          await api.POST('/api/v1/users/{id}/password-reset', { params: { path } }),
+        );
+        return { kind, user, password: reset.temporaryPassword };
+      }
+      unwrapAs<UserView>(
+        await api.PATCH('/api/v1/users/{id}', {
+          params: { path },
+          body: { active: kind === 'activate' },
+        }),
+      );
+      return { kind, user };
     },
     onSuccess: async ({ kind, user, password }) => {
       await queryClient.invalidateQueries({ queryKey: ['users'] });
@@ -102,21 +114,25 @@ export function UsersPage() {
         modal.success({
           title: `已重置 ${user.name} 的密码`,
           content: (
-            <p>
-              新密码：
-              <Typography.Text copyable code>
-                {password}
-              </Typography.Text>
-            </p>
+            <div>
+              <p>
+                临时密码（只显示这一次）：
+                <Typography.Text copyable code data-testid="temporary-password">
+                  {password}
+                </Typography.Text>
+              </p>
+              <p>本人用它登录后须先设置新密码。</p>
+            </div>
           ),
         });
-      } else void message.success(`已停用 ${user.name}`);
+      } else if (kind === 'deactivate') {
+        void message.success(`已停用 ${user.name}，其登录和 API 令牌均已失效`);
+      } else void message.success(`已启用 ${user.name}`);
     },
     onError: (e) => void message.error(e instanceof Error ? e.message : String(e)),
   });
 
   if (users.error) return <ErrorResult error={users.error} />;
-  const pending = features.data && (!features.data.userDeactivate || !features.data.passwordReset);
 
   return (
     <>
@@ -135,14 +151,6 @@ export function UsersPage() {
           </Button>
         }
       />
-      {pending && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title="停用账号和重置密码将在服务器提供相应接口后启用"
-        />
-      )}
       <Table
         rowKey="id"
         loading={!users.data}
@@ -180,33 +188,54 @@ export function UsersPage() {
           {
             title: '操作',
             key: 'actions',
-            width: 170,
+            width: 230,
             render: (_, u) => (
               <Space size={4}>
-                <Tooltip title={features.data?.passwordReset ? '' : '等待服务器提供接口'}>
-                  <Button
-                    size="small"
-                    disabled={!features.data?.passwordReset}
-                    onClick={() => act.mutate({ kind: 'password', user: u })}
-                  >
+                <Button
+                  size="small"
+                  aria-label={`修改${u.name}的角色`}
+                  onClick={() => setEditing(u)}
+                >
+                  改角色
+                </Button>
+                <Popconfirm
+                  title={`为 ${u.name} 生成临时密码？其现有登录将结束。`}
+                  onConfirm={() => act.mutate({ kind: 'password', user: u })}
+                >
+                  <Button size="small" aria-label={`重置${u.name}的密码`}>
                     重置密码
                   </Button>
-                </Tooltip>
-                <Tooltip title={features.data?.userDeactivate ? '' : '等待服务器提供接口'}>
+                </Popconfirm>
+                {u.active ? (
+                  <Popconfirm
+                    title={`停用 ${u.name}？其所有登录和 API 令牌将失效。`}
+                    onConfirm={() => act.mutate({ kind: 'deactivate', user: u })}
+                  >
+                    <Button size="small" danger aria-label={`停用${u.name}`}>
+                      停用
+                    </Button>
+                  </Popconfirm>
+                ) : (
                   <Button
                     size="small"
-                    danger
-                    disabled={!features.data?.userDeactivate || !u.active}
-                    onClick={() => act.mutate({ kind: 'deactivate', user: u })}
+                    aria-label={`启用${u.name}`}
+                    onClick={() => act.mutate({ kind: 'activate', user: u })}
                   >
-                    停用
+                    启用
                   </Button>
-                </Tooltip>
+                )}
               </Space>
             ),
           },
         ]}
       />
+      {editing && (
+        <RoleModal
+          user={editing}
+          units={(units.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+          onClose={() => setEditing(null)}
+        />
+      )}
       <Modal
         title="新建账号"
         open={creating}
@@ -266,5 +295,72 @@ export function UsersPage() {
         </Form>
       </Modal>
     </>
+  );
+}
+
+function RoleModal({
+  user,
+  units,
+  onClose,
+}: {
+  user: UserView;
+  units: { value: string; label: string }[];
+  onClose: () => void;
+}) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ role: Role; unitId?: string }>();
+  const role = Form.useWatch('role', form);
+  const save = useMutation({
+    mutationFn: async (v: { role: Role; unitId?: string }) =>
+      unwrapAs<UserView>(
+        await api.PATCH('/api/v1/users/{id}', {
+          params: { path: { id: user.id } },
+          body: { role: v.role, unitId: isUnitRole(v.role) ? (v.unitId ?? null) : null },
+        }),
+      ),
+    onSuccess: async (saved) => {
+      void message.success(`${saved.name}的角色已改为${ROLE_LABELS[saved.role]}，其现有登录已结束`);
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      onClose();
+    },
+    onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
+  });
+  return (
+    <Modal
+      open
+      title={`修改 ${user.name} 的角色`}
+      okText="保存"
+      confirmLoading={save.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+    >
+      <Form
+        name="role-change"
+        form={form}
+        layout="vertical"
+        initialValues={{ role: user.role, unitId: user.unitId ?? undefined }}
+        onFinish={(v) => save.mutate(v)}
+      >
+        <Form.Item name="role" label="角色" rules={[{ required: true }]}>
+          <Select
+            options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({
+              value: r,
+              label: ROLE_LABELS[r],
+            }))}
+          />
+        </Form.Item>
+        {role && isUnitRole(role) && (
+          <Form.Item
+            name="unitId"
+            label="所属单位"
+            rules={[{ required: true, message: '科室负责人和联络员须选择单位' }]}
+          >
+            <Select showSearch={{ optionFilterProp: 'label' }} options={units} />
+          </Form.Item>
+        )}
+        <Typography.Text type="secondary">改变角色会结束该用户的所有登录。</Typography.Text>
+      </Form>
+    </Modal>
   );
 }

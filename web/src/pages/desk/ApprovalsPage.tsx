@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Empty, Flex, Skeleton, Space, Typography } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { PageHeader } from '../../components/PageHeader';
-import { TaskTags } from '../../components/TaskTags';
+import { TaskSummaryTags } from '../../components/TaskTags';
 import { ErrorResult } from '../../layout/guards';
 import { daysBetween, formatDateTime, businessDate, today } from '../../lib/time';
 import { Decision } from '../TaskPage';
@@ -25,7 +25,8 @@ export function ApprovalsPage() {
           <Empty description="没有待审核的报告" />
         ) : (
           <Flex vertical gap={12}>
-            {queue.data.map(({ task, report }) => {
+            {queue.data.map((report) => {
+              const { task } = report;
               const waited = daysBetween(businessDate(report.submittedAt), today());
               return (
                 <Card
@@ -37,7 +38,7 @@ export function ApprovalsPage() {
                       第 {task.item.number} 项 · {task.item.title}
                     </Link>
                   }
-                  extra={<TaskTags task={task} showRole={false} />}
+                  extra={<TaskSummaryTags task={task} />}
                   styles={{ title: { whiteSpace: 'normal' } }}
                 >
                   <Space wrap size={[12, 4]} style={{ marginBottom: 8 }}>
@@ -47,7 +48,9 @@ export function ApprovalsPage() {
                       {formatDateTime(report.submittedAt)}
                       {waited > 0 ? `（已等待 ${waited} 天）` : ''}
                     </Typography.Text>
-                    <Typography.Text type="secondary">截止 {task.dueDate}</Typography.Text>
+                    <Typography.Text type="secondary">
+                      截止 {businessDate(task.dueAt)}
+                    </Typography.Text>
                   </Space>
                   <Typography.Paragraph
                     ellipsis={{ rows: 4, expandable: 'collapsible' }}

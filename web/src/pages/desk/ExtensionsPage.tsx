@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Empty, Flex, Skeleton } from 'antd';
 import { PageHeader } from '../../components/PageHeader';
-import { TaskTags } from '../../components/TaskTags';
+import { TaskSummaryTags } from '../../components/TaskTags';
 import { ErrorResult } from '../../layout/guards';
 import { ExtensionItem } from '../TaskPage';
 import { loadPendingExtensions } from './desk-data';
@@ -14,7 +14,7 @@ export function ExtensionsPage() {
     <>
       <PageHeader
         title="督办台 · 延期申请"
-        sub={pending.data ? `${pending.data.length} 份申请待审批` : '读取中…'}
+        sub={pending.data ? `${pending.data.length} 份申请待审批，最早提出的在前` : '读取中…'}
       />
       <div style={{ minHeight: 400 }}>
         {!pending.data ? (
@@ -23,7 +23,7 @@ export function ExtensionsPage() {
           <Empty description="没有待审批的延期申请" />
         ) : (
           <Flex vertical gap={12}>
-            {pending.data.map(({ task, request }) => (
+            {pending.data.map(({ task, ...request }) => (
               <Card
                 key={request.id}
                 size="small"
@@ -32,7 +32,7 @@ export function ExtensionsPage() {
                     {task.unit.name} · 第 {task.item.number} 项 · {task.item.title}
                   </Link>
                 }
-                extra={<TaskTags task={task} showRole={false} />}
+                extra={<TaskSummaryTags task={task} />}
                 styles={{ title: { whiteSpace: 'normal' } }}
               >
                 <ExtensionItem request={request} task={task} decide />

@@ -18,11 +18,9 @@ import {
   Upload,
 } from 'antd';
 import { FileTextOutlined, InboxOutlined } from '@ant-design/icons';
-import { api, ApiError, callUntyped, unwrapAs } from '../../api/client';
-import { useFeatures } from '../../api/features';
-import type { ImportResult, ParseWarning } from '../../api/views';
+import { api, ApiError, unwrapAs } from '../../api/client';
+import type { ImportPreview, ImportResult, ParseWarning, PreviewItem } from '../../api/views';
 import { PageHeader } from '../../components/PageHeader';
-import { readParsePreview, type ParsePreview, type PreviewItem } from '../../lib/parse-preview';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 
@@ -59,10 +57,8 @@ function Warnings({ warnings }: { warnings: ParseWarning[] }) {
 export default function ImportPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const features = useFeatures();
-  const dryRun = features.data?.importDryRun ?? false;
   const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<ParsePreview | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -73,14 +69,14 @@ export default function ImportPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await callUntyped<unknown>(
-        'POST',
-        '/api/v1/plans/import?dryRun=true',
-        form(chosen),
+      setPreview(
+        unwrapAs<ImportPreview>(
+          await api.POST('/api/v1/plans/import', {
+            params: { query: { dryRun: true } },
+            body: form(chosen) as never,
+          }),
+        ),
       );
-      const read = readParsePreview(answer);
-      if (!read) throw new Error('服务器返回的试解析结果无法识别');
-      setPreview(read);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -125,11 +121,7 @@ export default function ImportPage() {
           size="small"
           responsive
           style={{ marginBottom: 24 }}
-          items={[
-            { title: '上传文档' },
-            { title: dryRun ? '核对解析结果' : '核对解析结果（待服务器支持）', disabled: !dryRun },
-            { title: '导入完成' },
-          ]}
+          items={[{ title: '上传文档' }, { title: '核对解析结果' }, { title: '导入完成' }]}
         />
         {error && (
           <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />
@@ -149,7 +141,7 @@ export default function ImportPage() {
                 }
                 setFile(f);
                 setError(null);
-                if (dryRun) void runPreview(f);
+                void runPreview(f);
                 return false;
               }}
             >
@@ -162,21 +154,8 @@ export default function ImportPage() {
             {file && (
               <Space wrap>
                 <Tag icon={<FileTextOutlined />}>{file.name}</Tag>
-                {!dryRun && (
-                  <Button type="primary" loading={busy} onClick={() => void runImport()}>
-                    导入
-                  </Button>
-                )}
-                {dryRun && busy && <Typography.Text type="secondary">正在解析…</Typography.Text>}
+                {busy && <Typography.Text type="secondary">正在解析…</Typography.Text>}
               </Space>
-            )}
-            {features.data && !dryRun && (
-              <Alert
-                type="info"
-                showIcon
-                title="导入前预览尚未启用"
-                description="服务器提供试解析接口（POST /api/v1/plans/import?dryRun=true）后，这里会先显示解析出的板块、条目、责任单位、截止日期和提示，确认后才导入。现在上传即直接导入；同一文档重复导入不会改变任何数据。"
-              />
             )}
           </Flex>
         )}
@@ -234,13 +213,23 @@ function PreviewView({
   onConfirm,
   onCancel,
 }: {
-  preview: ParsePreview;
+  preview: ImportPreview;
   busy: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const { counts } = preview;
+  const newUnits = preview.units.filter((u) => !u.known);
   return (
     <Flex vertical gap={16} data-testid="import-preview">
+      <Alert
+        type={
+          preview.status === 'new' ? 'info' : preview.status === 'conflict' ? 'error' : 'warning'
+        }
+        showIcon
+        title={preview.message}
+        data-testid="import-preview-message"
+      />
       <Descriptions
         size="small"
         bordered
@@ -249,16 +238,54 @@ function PreviewView({
           {
             key: 't',
             label: '标题',
-            children: preview.title ?? '（未识别）',
+            children: preview.plan.title,
             span: { xs: 1, sm: 2, lg: 4 },
           },
-          { key: 'd', label: '文号', children: preview.docNumber ?? '—' },
-          { key: 's', label: '板块', children: `${preview.sections.length} 个` },
-          { key: 'i', label: '条目', children: `${preview.itemCount} 项` },
-          { key: 'u', label: '责任单位', children: `${preview.units.length} 个` },
+          { key: 'd', label: '文号', children: preview.plan.docNumber ?? '—' },
+          { key: 'y', label: '年度', children: preview.plan.year ?? '—' },
+          { key: 'is', label: '发文单位', children: preview.plan.issuer ?? '—' },
+          { key: 'io', label: '发文日期', children: preview.plan.issuedOn ?? '—' },
         ]}
       />
+      <Descriptions
+        size="small"
+        bordered
+        title="确认后将创建"
+        column={{ xs: 1, sm: 2, lg: 4 }}
+        data-testid="import-would-create"
+        items={[
+          { key: 's', label: '板块', children: `${counts.sections} 个` },
+          { key: 'i', label: '条目', children: `${counts.items} 项` },
+          { key: 'k', label: '任务', children: `${counts.tasks} 项` },
+          {
+            key: 'u',
+            label: '责任单位',
+            children: `${counts.units} 个（新增 ${counts.newUnits} 个）`,
+          },
+        ]}
+      />
+      <div>
+        <Typography.Text type="secondary">责任单位：</Typography.Text>
+        <Space size={[4, 4]} wrap data-testid="import-units">
+          {preview.units.map((u) => (
+            <Tag key={u.name} color={u.known ? 'default' : 'green'}>
+              {u.name}
+              {u.known ? '' : '（新增）'}
+            </Tag>
+          ))}
+        </Space>
+        {newUnits.length > 0 && (
+          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
+            标为“新增”的单位尚无账号和联系邮箱，导入后请在“责任单位”页补充。
+          </Typography.Paragraph>
+        )}
+      </div>
+      <div>
+        <Typography.Title level={5}>解析提示</Typography.Title>
+        <Warnings warnings={preview.warnings} />
+      </div>
       <Collapse
+        defaultActiveKey={preview.sections.slice(0, 1).map((s) => String(s.ordinal))}
         items={preview.sections.map((s) => ({
           key: String(s.ordinal),
           label: `${s.ordinal}. ${s.title ?? '（无标题）'}（${s.items.length} 项）`,
@@ -268,7 +295,7 @@ function PreviewView({
               rowKey="number"
               pagination={false}
               dataSource={s.items}
-              scroll={{ x: 600 }}
+              scroll={{ x: 720 }}
               columns={[
                 { title: '序号', dataIndex: 'number', width: 60 },
                 { title: '条目', dataIndex: 'title' },
@@ -289,22 +316,33 @@ function PreviewView({
                   ),
                 },
                 {
-                  title: '截止',
-                  dataIndex: 'deadline',
-                  width: 110,
-                  render: (d: string | null) => d ?? '年底',
+                  title: '截止日期',
+                  key: 'due',
+                  width: 130,
+                  render: (_, item) => (
+                    <span
+                      title={item.deadlineHints.map((h) => h.text).join('；') || '未写明，按年底'}
+                    >
+                      {item.dueDate}
+                      {item.deadlineHints.length === 0 && (
+                        <Typography.Text type="secondary">（年底）</Typography.Text>
+                      )}
+                    </span>
+                  ),
                 },
+                { title: '任务', dataIndex: 'tasks', width: 60 },
               ]}
             />
           ),
         }))}
       />
-      <div>
-        <Typography.Title level={5}>解析提示</Typography.Title>
-        <Warnings warnings={preview.warnings} />
-      </div>
-      <Space>
-        <Button type="primary" loading={busy} onClick={onConfirm}>
+      <Space wrap>
+        <Button
+          type="primary"
+          loading={busy}
+          disabled={preview.status === 'conflict'}
+          onClick={onConfirm}
+        >
           确认导入
         </Button>
         <Button onClick={onCancel}>重新选择</Button>

@@ -23,9 +23,9 @@ import type { MessageInstance } from 'antd/es/message/interface';
 import type { PlanView } from '../../api/views';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError, unwrap } from '../../api/client';
-import { useFeatures } from '../../api/features';
 import { pickPlan, usePlans } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
+import { EscalationLadderCard } from './EscalationLadderCard';
 import { DEFAULT_POLICY, describeOffset, offsetOf, rowOf, type OffsetRow } from '../../lib/policy';
 import { formatDateTime, today, addDays } from '../../lib/time';
 
@@ -35,7 +35,6 @@ export default function PolicyPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const plans = usePlans();
-  const features = useFeatures();
   const [planId, setPlanId] = useState<string | null>(null);
   const plan = pickPlan(plans.data, planId);
   if (plans.data && plans.data.length === 0) return <Empty description="尚未导入工作要点" />;
@@ -55,13 +54,15 @@ export default function PolicyPage() {
         }
       />
       {plan ? (
-        <PolicyEditor
-          key={`${plan.id}:${JSON.stringify(plan.reminderPolicy)}`}
-          plan={plan}
-          previewAvailable={features.data?.policyPreview}
-          onSaved={() => void queryClient.invalidateQueries({ queryKey: ['plans'] })}
-          notify={message}
-        />
+        <>
+          <PolicyEditor
+            key={`${plan.id}:${JSON.stringify(plan.reminderPolicy)}`}
+            plan={plan}
+            onSaved={() => void queryClient.invalidateQueries({ queryKey: ['plans'] })}
+            notify={message}
+          />
+          <EscalationLadderCard planId={plan.id} />
+        </>
       ) : (
         <Skeleton active />
       )}
@@ -71,12 +72,10 @@ export default function PolicyPage() {
 
 function PolicyEditor({
   plan,
-  previewAvailable,
   onSaved,
   notify,
 }: {
   plan: PlanView;
-  previewAvailable: boolean | undefined;
   onSaved: () => void;
   notify: MessageInstance;
 }) {
@@ -90,7 +89,7 @@ function PolicyEditor({
   const offsets = useMemo(() => rows.map(offsetOf), [rows]);
   const preview = useQuery({
     queryKey: ['policy-preview', offsets, sendAt, sample],
-    enabled: rows.length > 0 && (previewAvailable ?? false),
+    enabled: rows.length > 0,
     queryFn: async () =>
       unwrap(
         await api.POST('/api/v1/reminder-policy/preview', {
@@ -234,9 +233,7 @@ function PolicyEditor({
               </Space>
             }
           >
-            {previewAvailable === false ? (
-              <Alert type="info" showIcon title="此服务器不提供提醒预览" />
-            ) : preview.error ? (
+            {preview.error ? (
               <Alert type="error" showIcon title={preview.error.message} />
             ) : !preview.data ? (
               <Skeleton active />

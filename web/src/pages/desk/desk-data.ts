@@ -1,77 +1,38 @@
-import { api, unwrap, unwrapAs } from '../../api/client';
-import { fetchAllTasks } from '../../api/queries';
-import type {
-  AuditRecord,
-  ExtensionRequestView,
-  Page,
-  SubmissionView,
-  TaskView,
-} from '../../api/views';
+import { api, unwrap } from '../../api/client';
+import type { QueuedExtensionRequest, QueuedSubmission } from '../../api/views';
 
-export interface QueuedReport {
-  task: TaskView;
-  report: SubmissionView;
-}
-
-/**
- * Reports waiting for a decision, oldest first: every task in 已报送 and its latest report.
- * (One request per waiting task; the API has no queue route of its own.)
- */
-export async function loadApprovalQueue(): Promise<QueuedReport[]> {
-  const tasks = await fetchAllTasks({ status: 'submitted' });
-  const queued = await Promise.all(
-    tasks.map(async (task) => {
-      const page = unwrap(
-        await api.GET('/api/v1/tasks/{id}/submissions', {
-          params: { path: { id: task.id }, query: { pageSize: 1 } },
-        }),
-      );
-      const report = page.items[0];
-      return report && report.status === 'submitted' ? { task, report } : null;
-    }),
-  );
-  return queued
-    .filter((q): q is QueuedReport => q !== null)
-    .sort((a, b) => a.report.submittedAt.localeCompare(b.report.submittedAt));
-}
-
-export interface PendingExtension {
-  task: TaskView;
-  request: ExtensionRequestView;
-}
-
-/**
- * Extension requests waiting for a decision, oldest first. The tasks that have any are found in
- * the audit trail (every request is recorded there with its task), then each task's requests are
- * read for their current state.
- */
-export async function loadPendingExtensions(): Promise<PendingExtension[]> {
-  const taskIds = new Set<string>();
-  for (let page = 1; page <= 20; page++) {
-    const records = unwrapAs<Page<AuditRecord>>(
-      await api.GET('/api/v1/audit', {
-        params: { query: { entityType: 'extension_request', page, pageSize: 200 } },
-      }),
-    );
-    for (const r of records.items) {
-      const taskId = (r.after as { taskId?: unknown } | null)?.taskId;
-      if (r.action === 'extension.request' && typeof taskId === 'string') taskIds.add(taskId);
-    }
-    if (page * 200 >= records.total) break;
+/** Every page of a queue (the API serves at most 200 at a time). */
+async function allPages<T>(
+  read: (page: number) => Promise<{ items: T[]; total: number }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; ; page++) {
+    const res = await read(page);
+    all.push(...res.items);
+    if (all.length >= res.total || res.items.length === 0) return all;
   }
-  const found = await Promise.all(
-    [...taskIds].map(async (id) => {
-      const requests = unwrap(
-        await api.GET('/api/v1/tasks/{id}/extension-requests', {
-          params: { path: { id }, query: { pageSize: 20 } },
+}
+
+/** Reports waiting for a decision, oldest first (the server's approval queue). */
+export function loadApprovalQueue(): Promise<QueuedSubmission[]> {
+  return allPages(
+    async (page) =>
+      unwrap(
+        await api.GET('/api/v1/submissions', {
+          params: { query: { status: 'submitted', page, pageSize: 200 } },
         }),
-      ).items.filter((r) => r.status === 'pending');
-      if (requests.length === 0) return [];
-      const task = unwrap(
-        await api.GET('/api/v1/tasks/{id}', { params: { path: { id } } }),
-      ) as TaskView;
-      return requests.map((request) => ({ task, request }));
-    }),
+      ) as unknown as { items: QueuedSubmission[]; total: number },
   );
-  return found.flat().sort((a, b) => a.request.createdAt.localeCompare(b.request.createdAt));
+}
+
+/** Extension requests waiting for a decision, oldest first. */
+export function loadPendingExtensions(): Promise<QueuedExtensionRequest[]> {
+  return allPages(
+    async (page) =>
+      unwrap(
+        await api.GET('/api/v1/extension-requests', {
+          params: { query: { status: 'pending', page, pageSize: 200 } },
+        }),
+      ) as unknown as { items: QueuedExtensionRequest[]; total: number },
+  );
 }
