@@ -182,6 +182,195 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/cycle-cadences/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 停止定期督导（督导室）：不再开启新的周期，已开启的不受影响 */
+    post: operations['CyclesController_stopCadence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycle-reports/{id}/attachments/{attachmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 下载督导报告的附件 */
+    get: operations['CyclesController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycle-reports/{id}/rate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 评价督导报告（督导室）：好/较好/一般/差，可附意见 */
+    post: operations['CyclesController_rate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycle-reports/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 退回督导报告（督导室，须填写意见）：单位重新报送，并通知责任单位 */
+    post: operations['CyclesController_return'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 督导周期详情 */
+    get: operations['CyclesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** 修改督导周期的标题或提醒（督导室；已结束的周期不能修改，409） */
+    patch: operations['CyclesController_update'];
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/bulletin.docx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 督导通报草稿（Word .docx），供督导室编辑后印发 */
+    get: operations['CyclesController_bulletinDocx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/bulletin.html': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 督导通报草稿（HTML 页面） */
+    get: operations['CyclesController_bulletinHtml'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 结束督导周期（督导室）：锁定，此后不能再报送、评价、退回或修改 */
+    post: operations['CyclesController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/open': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 立即开启督导周期（督导室）：向范围内每个任务的责任单位发送报送通知 */
+    post: operations['CyclesController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 督导周期的报告（科室用户只看到本单位的） */
+    get: operations['CyclesController_reports'];
+    put?: never;
+    /** 向督导周期报送（本单位）：JSON {"taskId", "body"}，或 multipart/form-data（附件字段 attachments 最多 5 个，类型 .pdf、.docx、.xlsx、.pptx、.doc、.xls、.jpg、.jpeg、.png、.txt、.zip）；周期结束后 409 */
+    post: operations['CyclesController_report'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cycles/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 督导结果：按单位、按板块统计按时、逾期、未报送与评价 */
+    get: operations['CyclesController_results'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/digests/preview': {
     parameters: {
       query?: never;
@@ -496,6 +685,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans/{id}/cycle-cadences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点的定期督导计划（每月、每季度或 cron） */
+    get: operations['CyclesController_listCadences'];
+    put?: never;
+    /** 设置定期督导（督导室）：每月、每季度（首个工作日开启）或 cron；每个周期只开启一次，停机期间错过的周期在恢复后开启一次 */
+    post: operations['CyclesController_createCadence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/cycles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 工作要点的督导周期（最新在前） */
+    get: operations['CyclesController_list'];
+    put?: never;
+    /** 创建一次督导（督导室）：范围、开启日期、截止（开启后工作日数）与截止前提醒；开启日期为今天或更早则立即开启，向范围内每个任务的责任单位发送报送通知 */
+    post: operations['CyclesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/plans/{id}/escalation': {
     parameters: {
       query?: never;
@@ -582,6 +807,23 @@ export interface paths {
      * @description 条目先按完全相同的文字、再按板块+编号、再按文字相似度与当前版本对应；新增条目建任务，删除条目或责任单位的任务撤销（进展报告保留），截止日期调整的任务重排提醒，每项变化记入审计，受影响的责任单位各收到一条通知。删除超过一半（或全部）要点须 confirmRemoval=true，否则 400
      */
     post: operations['PlanRevisionsController_revise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}/schedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 提醒计划预览：将要发出的每条提醒与督办升级（黄牌、红牌、逾期提醒）——何时、发给谁、经哪个渠道、为何发送；科室人员只看到本科室的任务 */
+    get: operations['SchedulePreviewController_ofPlan'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -899,6 +1141,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/{id}/schedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 一个任务（含其工作节点）将要发出的提醒与督办升级 */
+    get: operations['SchedulePreviewController_ofTask'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tasks/{id}/start': {
     parameters: {
       query?: never;
@@ -1149,6 +1408,14 @@ export interface components {
        */
       indexes?: number[];
     };
+    AttachmentDto: {
+      contentType: string;
+      fileName: string;
+      /** @description 下载：GET /api/v1/cycle-reports/{reportId}/attachments/{id} */
+      id: string;
+      sha256: string;
+      sizeBytes: number;
+    };
     AttachmentViewDto: {
       contentType: string;
       fileName: string;
@@ -1157,6 +1424,21 @@ export interface components {
       /** @description 内容的 SHA-256（十六进制） */
       sha256: string;
       sizeBytes: number;
+    };
+    CadenceViewDto: {
+      active: boolean;
+      cron: string | null;
+      currentPeriod: components['schemas']['CurrentPeriodDto'] | null;
+      dueWorkdays: number;
+      id: string;
+      /** @enum {string} */
+      kind: 'monthly' | 'quarterly' | 'cron';
+      openAt: string;
+      planId: string;
+      reminders: string[];
+      scope: components['schemas']['ScopeDto'];
+      startsOn: string;
+      title: string;
     };
     CalendarFeedDto: {
       createdAt: string;
@@ -1171,6 +1453,56 @@ export interface components {
       currentPassword: string;
       /** @description 至少 10 位；不能是常见密码、重复或顺序字符，不能包含邮箱名或姓名 */
       newPassword: string;
+    };
+    CreateCadenceDto: {
+      /**
+       * @description kind 为 cron 时：5 个字段（分 时 日 月 周），业务时区
+       * @example 0 9 1 * *
+       */
+      cron?: string;
+      /** @description 开启后几个工作日内报送 */
+      dueWorkdays: number;
+      /**
+       * @description monthly = 每月；quarterly = 每季度；cron = 自定义
+       * @enum {string}
+       */
+      kind: 'monthly' | 'quarterly' | 'cron';
+      /** @description 每月/每季度周期的开启时刻 HH:mm，默认 09:00 */
+      openAt?: string;
+      /** @description 开启日期 YYYY-MM-DD，默认今天；今天或更早则立即开启 */
+      opensOn?: string;
+      /**
+       * @description 截止前提醒：ISO-8601 时长，按工作日计算、09:00 发送（如 -P2D 为截止前 2 个工作日，P0D 为截止当天）
+       * @example [
+       *       "-P2D",
+       *       "P0D"
+       *     ]
+       */
+      reminders?: string[];
+      /** @description 督导范围，默认全部要点 */
+      scope?: components['schemas']['ScopeDto'];
+      /** @description 首个周期不早于此日期（YYYY-MM-DD），默认今天 */
+      startsOn?: string;
+      /** @example 2022年第一季度专项督导 */
+      title?: string;
+    };
+    CreateCycleDto: {
+      /** @description 开启后几个工作日内报送 */
+      dueWorkdays: number;
+      /** @description 开启日期 YYYY-MM-DD，默认今天；今天或更早则立即开启 */
+      opensOn?: string;
+      /**
+       * @description 截止前提醒：ISO-8601 时长，按工作日计算、09:00 发送（如 -P2D 为截止前 2 个工作日，P0D 为截止当天）
+       * @example [
+       *       "-P2D",
+       *       "P0D"
+       *     ]
+       */
+      reminders?: string[];
+      /** @description 督导范围，默认全部要点 */
+      scope?: components['schemas']['ScopeDto'];
+      /** @example 2022年第一季度专项督导 */
+      title?: string;
     };
     CreateExtensionRequestDto: {
       /**
@@ -1233,6 +1565,69 @@ export interface components {
       secret?: string;
       /** @description 机器人的 Webhook 地址（保密，之后只显示部分） */
       url: string;
+    };
+    CurrentPeriodDto: {
+      key: string;
+      label: string;
+      opensOn: string;
+    };
+    CycleReportDto: {
+      body: string;
+      /** @description 报送的任务 id（本单位、在本轮督导范围内） */
+      taskId: string;
+    };
+    CycleReportViewDto: {
+      attachments: components['schemas']['AttachmentDto'][];
+      body: string;
+      comment: string | null;
+      cycleId: string;
+      decidedAt: string | null;
+      decidedBy: components['schemas']['PersonRefDto'] | null;
+      id: string;
+      item: components['schemas']['ItemRefDto'];
+      /** @description 第几次报送（退回后重报为新的一次） */
+      number: number;
+      /** @description 是否在截止时间前报送 */
+      onTime: boolean;
+      /** @enum {string|null} */
+      rating: 'good' | 'fair' | 'average' | 'poor' | null;
+      /** @description 好/较好/一般/差 */
+      ratingLabel: string | null;
+      /** @enum {string} */
+      status: 'submitted' | 'rated' | 'returned';
+      submittedAt: string;
+      submittedBy: components['schemas']['PersonRefDto'];
+      taskId: string;
+      unit: components['schemas']['PersonRefDto'];
+      version: number;
+    };
+    CycleResultsDto: {
+      cycle: components['schemas']['CycleViewDto'];
+      requests: components['schemas']['RequestResultDto'][];
+      sections: components['schemas']['SectionResultDto'][];
+      totals: components['schemas']['TallyDto'];
+      units: components['schemas']['UnitResultDto'][];
+    };
+    CycleViewDto: {
+      cadenceId: string | null;
+      closedAt: string | null;
+      dueAt: string;
+      dueOn: string;
+      dueWorkdays: number;
+      id: string;
+      openedAt: string | null;
+      opensOn: string;
+      /** @description 周期标识，如 2022-Q2 */
+      periodKey: string | null;
+      planId: string;
+      reminders: string[];
+      requestedTasks: number;
+      requestedUnits: number;
+      scope: components['schemas']['ScopeDto'];
+      /** @enum {string} */
+      status: 'scheduled' | 'open' | 'closed';
+      title: string;
+      version: number;
     };
     DigestPreviewDto: {
       /** @description 本周已发送过 */
@@ -1331,6 +1726,10 @@ export interface components {
        * @enum {string}
        */
       status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
+      title: string;
+    };
+    ItemRefDto: {
+      number: number;
       title: string;
     };
     LeadProgressDto: {
@@ -1527,6 +1926,24 @@ export interface components {
       pageSize: number;
       total: number;
     };
+    RateDto: {
+      comment?: string;
+      /**
+       * @description 好/较好/一般/差（或 good/fair/average/poor）
+       * @enum {string}
+       */
+      rating: 'good' | 'fair' | 'average' | 'poor' | '好' | '较好' | '一般' | '差';
+    };
+    RatingCountsDto: {
+      /** @description 一般 */
+      average: number;
+      /** @description 较好 */
+      fair: number;
+      /** @description 好 */
+      good: number;
+      /** @description 差 */
+      poor: number;
+    };
     ReminderPolicyDto: {
       /**
        * @description ISO-8601 时长：只含天/周的按工作日计（-P7D = 截止前 7 个工作日，于 sendAt 发送）；只含时分秒的为距截止时间的精确偏移（-PT5S）
@@ -1569,11 +1986,90 @@ export interface components {
       policy: components['schemas']['ReminderPolicyViewDto'];
       reminders: components['schemas']['PreviewReminderDto'][];
     };
+    RequestResultDto: {
+      comment: string | null;
+      itemNumber: number;
+      itemTitle: string;
+      /**
+       * @description 按时报送/逾期报送/未报送/待报送
+       * @enum {string}
+       */
+      outcome: 'on_time' | 'late' | 'missing' | 'pending';
+      /** @enum {string|null} */
+      rating: 'good' | 'fair' | 'average' | 'poor' | null;
+      /** @description 报告被退回且尚未重报 */
+      returned: boolean;
+      /** @enum {string} */
+      role: 'lead' | 'co';
+      sectionOrdinal: number;
+      sectionTitle: string | null;
+      taskId: string;
+      unitId: string;
+      unitName: string;
+    };
+    ReturnCycleReportDto: {
+      /** @description 退回理由与修改要求 */
+      comment: string;
+    };
     ReturnDto: {
       /** @description 审核意见：退回的理由和修改要求 */
       comment: string;
       /** @description 乐观锁：调用方看到的报告版本号；不一致时返回 409 */
       version?: number;
+    };
+    ScheduleEntryDto: {
+      /** @description 计划发送时刻（ISO-8601） */
+      fireAt: string;
+      /** @description 计划发送时刻（业务时区，文字） */
+      fireAtText: string;
+      /** @description 消息类型，例如 reminder、escalation.red */
+      kind: string;
+      /** @description 消息类型名称，例如 截止提醒、红牌督办 */
+      kindLabel: string;
+      milestone: components['schemas']['ScheduleMilestoneDto'] | null;
+      /** @description 没有接收人时的说明 */
+      note: string | null;
+      occurrenceId: string;
+      /** @description 按当前联系人与个人设置的接收人与渠道 */
+      recipients: components['schemas']['ScheduleRecipientDto'][];
+      /** @enum {string} */
+      source: 'task.deadline' | 'milestone.deadline' | 'task.escalation';
+      task: components['schemas']['ScheduleTaskDto'];
+      /** @description 为何发送，例如 截止前 2 个工作日提醒 */
+      why: string;
+    };
+    ScheduleMilestoneDto: {
+      id: string;
+      title: string;
+    };
+    SchedulePageDto: {
+      items: components['schemas']['ScheduleEntryDto'][];
+      page: number;
+      pageSize: number;
+      total: number;
+    };
+    ScheduleRecipientDto: {
+      /** @enum {string} */
+      channel: 'email' | 'inbox' | 'webhook';
+      /** @description 邮箱地址，或群机器人的名称 */
+      to: string;
+    };
+    ScheduleTaskDto: {
+      id: string;
+      itemNumber: string;
+      itemTitle: string;
+      /** @enum {string} */
+      role: 'lead' | 'co';
+      unitName: string;
+    };
+    ScopeDto: {
+      /** @description 板块或条目 id（kind 为 sections/items 时） */
+      ids?: string[];
+      /**
+       * @description plan = 全部要点；sections = 指定板块；items = 指定条目
+       * @enum {string}
+       */
+      kind: 'plan' | 'sections' | 'items';
     };
     SectionProgressDto: {
       /** @description 板块下各条目按汇总状态计数 */
@@ -1589,6 +2085,19 @@ export interface components {
       status: 'assigned' | 'in_progress' | 'submitted' | 'overdue' | 'closed' | 'cancelled';
       taskCounts: components['schemas']['TaskCountsDto'];
       title: string | null;
+    };
+    SectionResultDto: {
+      late: number;
+      missing: number;
+      onTime: number;
+      /** @description 未到截止、尚未报送 */
+      pending: number;
+      ratings: components['schemas']['RatingCountsDto'];
+      requested: number;
+      sectionOrdinal: number;
+      sectionTitle: string | null;
+      /** @description 已报送、尚未评价 */
+      unrated: number;
     };
     SkippedSuggestionDto: {
       index: number;
@@ -1650,6 +2159,17 @@ export interface components {
       body: string;
       /** @description 乐观锁：调用方看到的任务版本号；不一致时返回 409 */
       version?: number;
+    };
+    TallyDto: {
+      late: number;
+      missing: number;
+      onTime: number;
+      /** @description 未到截止、尚未报送 */
+      pending: number;
+      ratings: components['schemas']['RatingCountsDto'];
+      requested: number;
+      /** @description 已报送、尚未评价 */
+      unrated: number;
     };
     TaskCountsDto: {
       acknowledged: number;
@@ -1725,6 +2245,24 @@ export interface components {
       items: number;
       sections: number;
       tasks: number;
+    };
+    UnitResultDto: {
+      late: number;
+      missing: number;
+      onTime: number;
+      /** @description 未到截止、尚未报送 */
+      pending: number;
+      ratings: components['schemas']['RatingCountsDto'];
+      requested: number;
+      unitId: string;
+      unitName: string;
+      /** @description 已报送、尚未评价 */
+      unrated: number;
+    };
+    UpdateCycleDto: {
+      /** @description 截止前提醒：ISO-8601 时长，按工作日计算、09:00 发送（如 -P2D 为截止前 2 个工作日，P0D 为截止当天） */
+      reminders?: string[];
+      title?: string;
     };
     UpdateMilestoneDto: {
       /** @description true = 标记完成（取消其提醒）；false = 重新打开 */
@@ -2040,6 +2578,311 @@ export interface operations {
       };
     };
   };
+  CyclesController_stopCadence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CadenceViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        attachmentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+    };
+  };
+  CyclesController_rate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleReportViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_return: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReturnCycleReportDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleReportViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateCycleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_bulletinDocx: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
+      };
+    };
+  };
+  CyclesController_bulletinHtml: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+    };
+  };
+  CyclesController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_reports: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleReportViewDto'][];
+        };
+      };
+    };
+  };
+  CyclesController_report: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | components['schemas']['CycleReportDto']
+          | {
+              attachments?: string[];
+              body: string;
+              /** Format: uuid */
+              taskId: string;
+            };
+        'multipart/form-data':
+          | components['schemas']['CycleReportDto']
+          | {
+              attachments?: string[];
+              body: string;
+              /** Format: uuid */
+              taskId: string;
+            };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleReportViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_results: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleResultsDto'];
+        };
+      };
+    };
+  };
   DigestsController_unit: {
     parameters: {
       query: {
@@ -2329,7 +3172,7 @@ export interface operations {
   NotificationsController_ledgerPage: {
     parameters: {
       query?: {
-        channel?: 'email' | 'inbox';
+        channel?: 'email' | 'inbox' | 'webhook';
         /** @description true = 只看已放弃自动重试的失败消息（死信） */
         deadLetter?: boolean;
         /** @description 起（含），ISO-8601 */
@@ -2478,6 +3321,98 @@ export interface operations {
       };
     };
   };
+  CyclesController_listCadences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CadenceViewDto'][];
+        };
+      };
+    };
+  };
+  CyclesController_createCadence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCadenceDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CadenceViewDto'];
+        };
+      };
+    };
+  };
+  CyclesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'][];
+        };
+      };
+    };
+  };
+  CyclesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCycleDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleViewDto'];
+        };
+      };
+    };
+  };
   EscalationsController_planLadder: {
     parameters: {
       query?: never;
@@ -2616,6 +3551,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  SchedulePreviewController_ofPlan: {
+    parameters: {
+      query?: {
+        /** @description 起（含），ISO-8601；默认为当前时刻 */
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 止（不含），ISO-8601；默认为起点后 400 天 */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePageDto'];
+        };
       };
     };
   };
@@ -3138,6 +4101,34 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TaskViewDto'];
+        };
+      };
+    };
+  };
+  SchedulePreviewController_ofTask: {
+    parameters: {
+      query?: {
+        /** @description 起（含），ISO-8601；默认为当前时刻 */
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description 止（不含），ISO-8601；默认为起点后 400 天 */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePageDto'];
         };
       };
     };
