@@ -90,6 +90,7 @@ import { TasksService } from './tasks/tasks.service.js';
 import { UnitsController } from './units/units.controller.js';
 import { UnitsService } from './units/units.service.js';
 import { CadencesService } from './cycles/cadences.service.js';
+import { CycleDigestSource } from './cycles/cycle-digest.source.js';
 import { CycleDueSource } from './cycles/cycle-due.source.js';
 import { CycleReporterGuard, CyclesController } from './cycles/cycles.controller.js';
 import { CyclesRepository } from './cycles/cycles.repository.js';
@@ -97,7 +98,7 @@ import { CyclesService } from './cycles/cycles.service.js';
 import { DigestTrigger } from './digests/digest-trigger.js';
 import { DigestsController } from './digests/digests.controller.js';
 import { DigestsRepository } from './digests/digests.repository.js';
-import { DigestsService } from './digests/digests.service.js';
+import { DIGEST_CYCLE_SOURCE, DigestsService } from './digests/digests.service.js';
 import { CalendarFeedController, ExportsController } from './exports/exports.controller.js';
 import { ExportsRepository } from './exports/exports.repository.js';
 import { ExportsService } from './exports/exports.service.js';
@@ -179,6 +180,7 @@ const SERVICES = [
   ProgressService,
   CyclesRepository,
   CycleDueSource,
+  CycleDigestSource,
   CyclesService,
   CadencesService,
   CycleReporterGuard,
@@ -251,6 +253,8 @@ export class AppModule {
           useFactory: (...sources: unknown[]) => sources,
           inject: [TaskDeadlineSource, MilestoneDeadlineSource, EscalationSource, CycleDueSource],
         },
+        // The weekly digests tell units the review-cycle reports they owe, and leaders the results.
+        { provide: DIGEST_CYCLE_SOURCE, useExisting: CycleDigestSource },
         ...SERVICES,
         ...(runsWorkers ? [DigestTrigger] : []),
         ...(servesHttp ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),

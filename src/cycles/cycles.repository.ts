@@ -775,9 +775,9 @@ export class CyclesRepository {
    */
   async openCycleRequestsOfUnits(
     m: EntityManager,
-    unitIds: readonly string[],
+    unitIds: readonly string[] | null,
   ): Promise<OpenCycleRequest[]> {
-    if (unitIds.length === 0) return [];
+    if (unitIds !== null && unitIds.length === 0) return [];
     const rows: {
       cycle_id: string;
       cycle_title: string;
@@ -801,7 +801,8 @@ export class CyclesRepository {
          JOIN tasks t ON t.id = ct.task_id JOIN items i ON i.id = t.item_id
          JOIN units u ON u.id = ct.unit_id
          ${LATEST}
-        WHERE ct.unit_id = ANY($1::uuid[]) AND (lr.status IS NULL OR lr.status = 'returned')
+        WHERE ($1::uuid[] IS NULL OR ct.unit_id = ANY($1::uuid[]))
+          AND (lr.status IS NULL OR lr.status = 'returned')
         ORDER BY c.due_at, i.number, u.name`,
       [unitIds],
     );

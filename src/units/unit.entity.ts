@@ -19,6 +19,10 @@ export class Unit {
   @Column({ type: 'text', nullable: true })
   email!: string | null;
 
+  /** The bureau leader in charge of the unit (分管局领导): red cards go to them. */
+  @Column({ name: 'leader_id', type: 'uuid', nullable: true })
+  leaderId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

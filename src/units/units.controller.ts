@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, ValidateIf } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsString, IsUUID, ValidateIf } from 'class-validator';
 import { Authorizer } from '../auth/authorizer.service.js';
 import { CurrentActor } from '../auth/auth.guard.js';
 import { type Actor, can } from '../auth/permissions.js';
@@ -10,15 +10,24 @@ import type { Unit } from './unit.entity.js';
 import { UnitsService } from './units.service.js';
 
 export class UpdateUnitDto {
-  @ApiProperty({
+  @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description: '接收提醒的联系邮箱；null 表示清除',
+    description: '接收提醒的联系邮箱；null 表示清除；不给则不变',
     example: 'xck@example.org',
   })
-  @ValidateIf((_o, v) => v !== null)
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
   @IsString({ message: '须为邮箱地址或 null' })
-  email!: string | null;
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: '分管局领导（局领导账号 id），红牌督办发给他；null 表示清除；不给则不变',
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsUUID('all', { message: '须为局领导账号 id 或 null' })
+  leaderId?: string | null;
 }
 
 @ApiTags('责任单位')
@@ -56,13 +65,13 @@ export class UnitsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: '设置责任单位的联系邮箱' })
+  @ApiOperation({ summary: '设置责任单位的联系邮箱和分管局领导' })
   async update(
     @CurrentActor() actor: Actor,
     @Param('id', new EntityIdPipe('责任单位')) id: string,
     @Body() body: UpdateUnitDto,
   ): Promise<Unit> {
     this.authorizer.require(actor, 'unit.update');
-    return this.units.setEmail(actor, id, body.email);
+    return this.units.update(actor, id, { email: body.email, leaderId: body.leaderId });
   }
 }

@@ -5,6 +5,7 @@ import { InvalidInputException, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/paging.js';
 import { Transactor } from '../database/transactor.js';
 import type { Unit } from './unit.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { UnitsRepository } from './units.repository.js';
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -14,6 +15,7 @@ export class UnitsService {
   constructor(
     private readonly tx: Transactor,
     private readonly repo: UnitsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -21,29 +23,56 @@ export class UnitsService {
     return this.repo.page(this.tx.manager, { page, pageSize });
   }
 
-  /** Sets (or clears, with null) the mailbox that receives the unit's reminders. */
-  async setEmail(actor: Actor | null, id: string, email: string | null): Promise<Unit> {
-    const normalized = email === null ? null : email.trim();
-    if (normalized !== null && !EMAIL.test(normalized)) {
-      throw new InvalidInputException(`email“${email}”不是合法的邮箱地址`, [
+  /**
+   * Sets (or clears, with null) the mailbox that receives the unit's reminders and the leader in
+   * charge of the unit (分管局领导, who gets its red cards); what is not given stays as it is.
+   */
+  async update(
+    actor: Actor | null,
+    id: string,
+    change: { email?: string | null; leaderId?: string | null },
+  ): Promise<Unit> {
+    if (change.email === undefined && change.leaderId === undefined) {
+      throw new InvalidInputException('请至少给出 email 或 leaderId', [
+        { field: 'email', message: '须给出 email 或 leaderId' },
+      ]);
+    }
+    const email =
+      change.email === undefined || change.email === null ? change.email : change.email.trim();
+    if (typeof email === 'string' && !EMAIL.test(email)) {
+      throw new InvalidInputException(`email“${change.email}”不是合法的邮箱地址`, [
         { field: 'email', message: '须为合法的邮箱地址，或 null 表示清除' },
       ]);
     }
-    const unit = await this.repo.find(this.tx.manager, id);
-    if (!unit) throw new NotFoundError(`责任单位 ${id} 不存在`);
-    const before = unit.email;
-    unit.email = normalized;
     return this.tx.run(async (m) => {
+      if (typeof change.leaderId === 'string') {
+        const leader = await this.users.find(m, change.leaderId);
+        if (!leader || leader.role !== 'leader' || !leader.active) {
+          throw new InvalidInputException(`leaderId“${change.leaderId}”不是在用的局领导账号`, [
+            { field: 'leaderId', message: '须为在用的局领导（leader）账号 id，或 null 表示清除' },
+          ]);
+        }
+      }
+      const unit = await this.repo.find(m, id);
+      if (!unit) throw new NotFoundError(`责任单位 ${id} 不存在`);
+      const before = { email: unit.email, leaderId: unit.leaderId };
+      if (email !== undefined) unit.email = email;
+      if (change.leaderId !== undefined) unit.leaderId = change.leaderId;
       const saved = await this.repo.save(m, unit);
       await this.audit.record(m, {
         actor,
         action: 'unit.update',
         entityType: 'unit',
         entityId: id,
-        before: { email: before },
-        after: { email: normalized },
+        before,
+        after: { email: unit.email, leaderId: unit.leaderId },
       });
       return saved;
     });
+  }
+
+  /** Sets (or clears, with null) the mailbox that receives the unit's reminders. */
+  setEmail(actor: Actor | null, id: string, email: string | null): Promise<Unit> {
+    return this.update(actor, id, { email });
   }
 }

@@ -373,6 +373,18 @@ describe('a quarterly review cycle (督导) on the seed plan', () => {
       unitName: taskC.unit.name,
       returned: false,
     });
+    // The unit's weekly digest lists the report it still owes; the leaders' the cycle's figures.
+    const digest = await as(memberC)
+      .get('/api/v1/digests/preview')
+      .query({ unit: taskC.unit.id, week: '2022-W15' })
+      .expect(200);
+    expect(digest.body.text).toContain('2022年第二季度督导');
+    expect(digest.body.text).toContain(`2022年第二季度督导：第${taskC.item.number}条`);
+    const leaders = await as(leader)
+      .get('/api/v1/digests/preview/leaders')
+      .query({ week: '2022-W15' })
+      .expect(200);
+    expect(leaders.body.text).toContain('2022年第二季度督导（进行中）');
   });
 
   it('counts a report after the due date as late', async () => {

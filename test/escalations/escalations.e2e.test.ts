@@ -285,4 +285,35 @@ describe.each(backends)('escalation ladder on the %s queue backend', (_backend, 
       expect(v.body.escalation.level).toBe('none');
     }
   }, 180_000);
+
+  it('a red card goes to the unit’s leader in charge once one is set, and only a leader can be', async () => {
+    const task = plan.leadsOfDistinctUnits().at(-1)!;
+    const inCharge = await signIn(app, 'leader');
+    const other = await signIn(app, 'leader');
+    const redOf = async () => {
+      const res = await plan.api().get(`/api/v1/tasks/${task.id}/schedule`).expect(200);
+      const red = (res.body.items as ScheduleEntry[]).find((e) => e.kind === 'escalation.red')!;
+      return red.recipients.filter((r) => r.channel === 'email').map((r) => r.to);
+    };
+    await plan.dueIn(task, 3600_000);
+    // No leader in charge: every leader.
+    expect(await redOf()).toEqual(expect.arrayContaining([inCharge.email, other.email]));
+
+    const refused = await plan
+      .api()
+      .patch(`/api/v1/units/${task.unit.id}`)
+      .send({ leaderId: plan.supervisor.userId })
+      .expect(400);
+    expect(refused.body.message).toContain('局领导');
+    const set = await plan
+      .api()
+      .patch(`/api/v1/units/${task.unit.id}`)
+      .send({ leaderId: inCharge.userId })
+      .expect(200);
+    expect(set.body.leaderId).toBe(inCharge.userId);
+    const red = await redOf();
+    expect(red).toContain(inCharge.email);
+    expect(red).not.toContain(other.email);
+    expect(red).toContain(plan.supervisor.email);
+  });
 });

@@ -1226,7 +1226,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** 设置责任单位的联系邮箱 */
+    /** 设置责任单位的联系邮箱和分管局领导 */
     patch: operations['UnitsController_update'];
     trace?: never;
   };
@@ -2301,10 +2301,12 @@ export interface components {
     };
     UpdateUnitDto: {
       /**
-       * @description 接收提醒的联系邮箱；null 表示清除
+       * @description 接收提醒的联系邮箱；null 表示清除；不给则不变
        * @example xck@example.org
        */
-      email: string | null;
+      email?: string | null;
+      /** @description 分管局领导（局领导账号 id），红牌督办发给他；null 表示清除；不给则不变 */
+      leaderId?: string | null;
     };
     UpdateUserDto: {
       /** @description false 停用账号：结束其所有登录并吊销其 API 令牌 */
