@@ -55,9 +55,17 @@ export class UnitsService {
       }
       const unit = await this.repo.find(m, id);
       if (!unit) throw new NotFoundError(`责任单位 ${id} 不存在`);
-      const before = { email: unit.email, leaderId: unit.leaderId };
-      if (email !== undefined) unit.email = email;
-      if (change.leaderId !== undefined) unit.leaderId = change.leaderId;
+      // The audit entry names only what the change touched.
+      const before: Record<string, string | null> = {};
+      const after: Record<string, string | null> = {};
+      if (email !== undefined) {
+        before.email = unit.email;
+        after.email = unit.email = email;
+      }
+      if (change.leaderId !== undefined) {
+        before.leaderId = unit.leaderId;
+        after.leaderId = unit.leaderId = change.leaderId;
+      }
       const saved = await this.repo.save(m, unit);
       await this.audit.record(m, {
         actor,
@@ -65,7 +73,7 @@ export class UnitsService {
         entityType: 'unit',
         entityId: id,
         before,
-        after: { email: unit.email, leaderId: unit.leaderId },
+        after,
       });
       return saved;
     });

@@ -160,9 +160,18 @@ describe('extension requests (延期申请)', () => {
     // The reminder moved from the old deadline to the new one.
     const plan = await occurrencesOf(app.db, task.id);
     expect(plan.find((r) => r.id === oldReminder.id)?.status).toBe('cancelled');
-    expect(plan.filter((r) => r.status === 'scheduled').map((r) => r.key)).toEqual([
-      `${offset}@${newDueAt.toISOString()}`,
-    ]);
+    expect(
+      plan
+        .filter((r) => r.source === 'task.deadline' && r.status === 'scheduled')
+        .map((r) => r.key),
+    ).toEqual([`${offset}@${newDueAt.toISOString()}`]);
+    // The escalation ladder follows the new deadline too.
+    expect(
+      plan
+        .filter((r) => r.source === 'task.escalation' && r.status === 'scheduled')
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['overdue#1', 'red', 'yellow'].map((step) => `${step}@${newDueAt.toISOString()}`));
 
     const mail = await eventually(async () => mailsTo(member.email)[0], 15_000);
     expect(mail.subject).toContain('延期申请已批准');
