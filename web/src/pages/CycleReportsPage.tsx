@@ -6,13 +6,29 @@ import { fetchAllTasks, pickPlan, usePlans } from '../api/queries';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorResult } from '../layout/guards';
 import { formatDateTime } from '../lib/time';
-import type { CycleView } from './desk/CyclesPage';
+import type { TaskView } from '../api/views';
+import type { CycleReportView, CycleView } from './desk/CyclesPage';
 
 const REPORT_STATUS: Record<string, string> = {
   submitted: '待评价',
   rated: '已评价',
   returned: '已退回，请重新报送',
 };
+
+/**
+ * The unit's tasks this cycle asks about that still need a report: within an item-scoped cycle's
+ * items, and not already reported (a returned report is reported again). The server has the last
+ * word on the scope.
+ */
+function reportable(
+  cycle: CycleView,
+  tasks: TaskView[] | undefined,
+  reports: CycleReportView[] | undefined,
+): TaskView[] {
+  const done = new Set((reports ?? []).filter((r) => r.status !== 'returned').map((r) => r.taskId));
+  const items = cycle.scope.kind === 'items' ? new Set(cycle.scope.ids ?? []) : null;
+  return (tasks ?? []).filter((t) => !done.has(t.id) && (!items || items.has(t.item.id)));
+}
 
 interface ReportForm {
   taskId: string;
@@ -83,7 +99,7 @@ function CycleCard({ cycle }: { cycle: CycleView }) {
             loading={!tasks.data}
             showSearch
             optionFilterProp="label"
-            options={(tasks.data ?? []).map((t) => ({
+            options={reportable(cycle, tasks.data, reports.data).map((t) => ({
               value: t.id,
               label: `第 ${t.item.number} 项 ${t.item.title}`,
             }))}

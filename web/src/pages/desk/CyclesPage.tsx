@@ -65,6 +65,14 @@ const OUTCOME_LABELS: Record<string, string> = {
 const fail = (notify: { error: (m: string) => unknown }) => (e: Error) =>
   void notify.error(e instanceof ApiError ? e.message : String(e));
 
+/** Requests that were reported (on time or late) first, then the rest, each in the server's order. */
+function requestsFirstReported(requests: CycleResults['requests'] | undefined) {
+  const reported = (o: string) => o === 'on_time' || o === 'late';
+  return [...(requests ?? [])].sort(
+    (a, b) => Number(reported(b.outcome)) - Number(reported(a.outcome)),
+  );
+}
+
 function StatusTag({ status }: { status: string }) {
   const s = CYCLE_STATUS[status] ?? { label: status, color: 'default' };
   return (
@@ -442,7 +450,33 @@ export function CyclePage() {
           />
         )}
       </Card>
-      <Card title="督导结果" size="small">
+      {results.data && (
+        <Card title="按单位统计" size="small" style={{ marginBottom: 16 }}>
+          <Table
+            rowKey="unitId"
+            size="small"
+            dataSource={results.data.units}
+            pagination={false}
+            scroll={{ x: 720 }}
+            columns={[
+              { title: '单位', dataIndex: 'unitName', width: 110 },
+              { title: '请求', dataIndex: 'requested', width: 70 },
+              { title: '按时', dataIndex: 'onTime', width: 70 },
+              { title: '逾期', dataIndex: 'late', width: 70 },
+              { title: '未报送', dataIndex: 'missing', width: 70 },
+              { title: '待报送', dataIndex: 'pending', width: 70 },
+              {
+                title: '好/较好/一般/差',
+                key: 'ratings',
+                render: (_, u) =>
+                  `${u.ratings.good}/${u.ratings.fair}/${u.ratings.average}/${u.ratings.poor}`,
+              },
+              { title: '待评价', dataIndex: 'unrated', width: 70 },
+            ]}
+          />
+        </Card>
+      )}
+      <Card title="督导结果（逐项）" size="small">
         {results.error ? (
           <ErrorResult error={results.error} />
         ) : (
@@ -450,8 +484,8 @@ export function CyclePage() {
             rowKey={(r) => r.taskId}
             size="small"
             loading={!results.data}
-            dataSource={results.data?.requests ?? []}
-            pagination={false}
+            dataSource={requestsFirstReported(results.data?.requests)}
+            pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             scroll={{ x: 800 }}
             data-testid="cycle-results"
             onRow={() => ({ 'data-testid': 'result-row' }) as React.HTMLAttributes<HTMLElement>}
