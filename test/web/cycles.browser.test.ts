@@ -78,10 +78,32 @@ describe('review cycles', () => {
     await screenshots(member, '41-member-cycle-report');
   }, 120_000);
 
-  test('the supervisor rates the report, closes the cycle and sees the rating in the results', async () => {
+  test('the supervisor returns the report with a comment and the unit reports again', async () => {
     await supervisor.reload();
     const report = supervisor.getByTestId('cycle-report');
-    await report.filter({ hasText: '已完成第一季度宣传计划' }).waitFor();
+    const first = report.filter({ hasText: '已完成第一季度宣传计划' });
+    await first.waitFor();
+    await first.getByLabel('评价意见').fill('请补充简报的印发范围。');
+    await first.getByRole('button', { name: /退\s*回/ }).click();
+    await supervisor.getByText('已退回，等待单位重新报送').waitFor();
+    await first.getByText('已退回').waitFor();
+
+    await member.reload();
+    const card = member.getByTestId('cycle-request');
+    const returned = card.getByTestId('my-cycle-report').filter({ hasText: '已退回，请重新报送' });
+    await returned.waitFor();
+    await expect(returned.innerText()).resolves.toContain('请补充简报的印发范围。');
+    await card.getByLabel('报送事项').click();
+    await member.locator('.ant-select-item-option').first().click();
+    await card.getByLabel('督导报送内容').fill('已补充：简报印发至全区中小学。');
+    await card.getByRole('button', { name: '提交督导报送' }).click();
+    await card.getByTestId('my-cycle-report').filter({ hasText: '已补充' }).waitFor();
+  }, 120_000);
+
+  test('the supervisor rates the report, closes the cycle and sees the rating in the results', async () => {
+    await supervisor.reload();
+    const report = supervisor.getByTestId('cycle-report').filter({ hasText: '已补充' });
+    await report.waitFor();
     await report.getByLabel('评价', { exact: true }).click();
     await supervisor.locator('.ant-select-item-option', { hasText: /^较好$/ }).click();
     await report.getByLabel('评价意见').fill('进展扎实，请继续推进。');
@@ -100,10 +122,14 @@ describe('review cycles', () => {
     await expect(rated.count()).resolves.toBe(1);
     await expect(rated.innerText()).resolves.toContain('宣传科');
     await expect(rated.innerText()).resolves.toContain('进展扎实，请继续推进。');
-    const [row]: { status: string; rating: string }[] = await app.db.query(
-      `SELECT c.status, r.rating FROM review_cycles c JOIN review_cycle_reports r ON r.cycle_id = c.id`,
+    const reports: { cycle: string; status: string; rating: string | null }[] = await app.db.query(
+      `SELECT c.status AS cycle, r.status, r.rating
+         FROM review_cycles c JOIN review_cycle_reports r ON r.cycle_id = c.id ORDER BY r.number`,
     );
-    expect(row).toEqual({ status: 'closed', rating: 'fair' });
+    expect(reports).toEqual([
+      { cycle: 'closed', status: 'returned', rating: null },
+      { cycle: 'closed', status: 'rated', rating: 'fair' },
+    ]);
     await screenshots(supervisor, '42-supervisor-cycle-results');
 
     // The bulletin downloads with the session's token.
@@ -113,6 +139,18 @@ describe('review cycles', () => {
     ]);
     expect(download.suggestedFilename()).toBe('督导通报-第一季度专项督导.docx');
   }, 180_000);
+
+  test('a leader reads the cycle and its results but cannot rate or close it', async () => {
+    const leader = await login('leader');
+    await leader.goto('/desk/cycles');
+    const link = leader.getByRole('link', { name: '第一季度专项督导' });
+    await link.waitFor();
+    await expect(leader.getByRole('button', { name: '新建督导' }).count()).resolves.toBe(0);
+    await link.click();
+    await leader.getByTestId('result-row').filter({ hasText: '较好' }).waitFor();
+    await expect(leader.getByRole('button', { name: '结束督导' }).count()).resolves.toBe(0);
+    await expect(leader.getByRole('button', { name: '提交评价' }).count()).resolves.toBe(0);
+  }, 120_000);
 });
 
 describe('units', () => {
