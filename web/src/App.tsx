@@ -21,6 +21,8 @@ import { TokensPage } from './pages/admin/TokensPage';
 import { EscalationsPage } from './pages/desk/EscalationsPage';
 import { LedgerPage } from './pages/desk/LedgerPage';
 import { PreferencesPage } from './pages/me/PreferencesPage';
+import { CyclePage, CyclesPage } from './pages/desk/CyclesPage';
+import { CycleReportsPage } from './pages/CycleReportsPage';
 
 // Pages with heavy dependencies (ECharts) or used by few load on demand.
 const OverviewPage = lazy(() => import('./pages/OverviewPage'));
@@ -91,6 +93,15 @@ const router = createBrowserRouter([
       {
         path: 'desk/ledger',
         element: only(['supervisor', 'admin', 'leader'], <LedgerPage />),
+      },
+      { path: 'desk/cycles', element: only(['supervisor', 'admin', 'leader'], <CyclesPage />) },
+      {
+        path: 'desk/cycles/:id',
+        element: only(['supervisor', 'admin', 'leader'], <CyclePage />),
+      },
+      {
+        path: 'cycle-reports',
+        element: only(['unit_head', 'unit_member'], <CycleReportsPage />),
       },
       { path: 'desk/import', element: only(['supervisor', 'admin'], <ImportPage />) },
       { path: 'desk/policy', element: only(['supervisor'], <PolicyPage />) },

@@ -91,6 +91,8 @@ export interface UnitView {
   id: string;
   name: string;
   email: string | null;
+  /** 分管局领导 (a user with role leader), or null. */
+  leaderId: string | null;
   createdAt: string;
   updatedAt: string;
 }

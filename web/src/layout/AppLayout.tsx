@@ -22,6 +22,8 @@ import {
   CalendarOutlined,
   ClockCircleOutlined,
   FileAddOutlined,
+  FormOutlined,
+  SolutionOutlined,
   LogoutOutlined,
   MailOutlined,
   MenuOutlined,
@@ -55,6 +57,12 @@ const NAV: NavItem[] = [
     icon: <ProfileOutlined />,
     roles: ['unit_head', 'unit_member'],
   },
+  {
+    key: '/cycle-reports',
+    label: '督导报送',
+    icon: <FormOutlined />,
+    roles: ['unit_head', 'unit_member'],
+  },
   { key: '/desk/approvals', label: '待审核', icon: <AuditOutlined />, roles: ['supervisor'] },
   {
     key: '/desk/overdue',
@@ -73,6 +81,12 @@ const NAV: NavItem[] = [
     label: '升级督办',
     icon: <FireOutlined />,
     roles: ['supervisor', 'leader'],
+  },
+  {
+    key: '/desk/cycles',
+    label: '督导周期',
+    icon: <SolutionOutlined />,
+    roles: ['supervisor', 'leader', 'admin'],
   },
   {
     key: '/overview',

@@ -1,10 +1,10 @@
 import { currentToken } from '../auth/session';
 import { ApiError } from '../api/client';
 
-/** Downloads an attachment with the session's token (a plain link would carry none). */
-export async function downloadAttachment(id: string, fileName: string): Promise<void> {
+/** Downloads a file from the API with the session's token (a plain link would carry none). */
+export async function downloadFile(path: string, fileName: string): Promise<void> {
   const token = currentToken();
-  const res = await fetch(`/api/v1/attachments/${encodeURIComponent(id)}`, {
+  const res = await fetch(path, {
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
   if (!res.ok) {
@@ -19,4 +19,9 @@ export async function downloadAttachment(id: string, fileName: string): Promise<
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads an attachment with the session's token. */
+export async function downloadAttachment(id: string, fileName: string): Promise<void> {
+  await downloadFile(`/api/v1/attachments/${encodeURIComponent(id)}`, fileName);
 }

@@ -61,6 +61,40 @@ function EmailCell({ unit }: { unit: UnitView }) {
   );
 }
 
+function LeaderCell({ unit, leaders }: { unit: UnitView; leaders: UserView[] | undefined }) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: async (leaderId: string | null) =>
+      unwrapAs<UnitView>(
+        await api.PATCH('/api/v1/units/{id}', {
+          params: { path: { id: unit.id } },
+          body: { leaderId },
+        }),
+      ),
+    onSuccess: async (_u, leaderId) => {
+      const name = leaders?.find((l) => l.id === leaderId)?.name;
+      void message.success(
+        name ? `已设置${unit.name}的分管局领导：${name}` : `已清除${unit.name}的分管局领导`,
+      );
+      await queryClient.invalidateQueries({ queryKey: ['units'] });
+    },
+    onError: (e) => void message.error(e instanceof ApiError ? e.message : String(e)),
+  });
+  return (
+    <Select
+      aria-label={`${unit.name}的分管局领导`}
+      style={{ width: '100%', maxWidth: 200 }}
+      placeholder="未设置"
+      allowClear
+      loading={!leaders || save.isPending}
+      value={save.isPending ? (save.variables ?? undefined) : (unit.leaderId ?? undefined)}
+      onChange={(v: string | undefined) => save.mutate(v ?? null)}
+      options={(leaders ?? []).map((l) => ({ value: l.id, label: l.name }))}
+    />
+  );
+}
+
 export function UnitsPage() {
   const units = useUnits();
   const users = useQuery({
@@ -71,6 +105,7 @@ export function UnitsPage() {
       ).items,
   });
   if (units.error) return <ErrorResult error={units.error} />;
+  const leaders = users.data?.filter((u) => u.role === 'leader' && u.active);
   const heads = (unitId: string) =>
     (users.data ?? []).filter((u) => u.unitId === unitId && u.role === 'unit_head' && u.active);
   return (
@@ -84,7 +119,7 @@ export function UnitsPage() {
         loading={!units.data}
         dataSource={units.data ?? []}
         pagination={false}
-        scroll={{ x: 720 }}
+        scroll={{ x: 920 }}
         style={{ minHeight: 400 }}
         expandable={{
           expandedRowRender: (u) => <WebhooksPanel unit={u} />,
@@ -114,6 +149,12 @@ export function UnitsPage() {
                 <Typography.Text type="secondary">{users.data ? '未设置' : ''}</Typography.Text>
               );
             },
+          },
+          {
+            title: '分管局领导',
+            key: 'leader',
+            width: 200,
+            render: (_, u) => <LeaderCell unit={u} leaders={leaders} />,
           },
           { title: '联系邮箱', key: 'email', render: (_, u) => <EmailCell unit={u} /> },
         ]}
