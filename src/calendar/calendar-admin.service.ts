@@ -56,6 +56,8 @@ export class CalendarAdminService implements OnModuleInit, OnApplicationShutdown
   }
 
   async year(year: number): Promise<YearView> {
+    // Postgres is the source of truth: another process (the CLI, another API) may have changed it.
+    await this.refresh();
     const own = this.calendar.overrideList.filter((o) => o.date.startsWith(`${year}-`));
     if (own.length > 0) {
       const of = (kind: string) =>
