@@ -2,7 +2,8 @@ import type { PlanDocumentLimit } from './limits.js';
 
 /**
  * The parsed form of a work-plan document (年度工作要点). `JSON.stringify` of a ParsedPlan is the
- * `plan:parse --json` output described in DESIGN.md, so these types carry no other properties.
+ * `plan:parse --json` output described in docs/ARCHITECTURE.md (Contracts), so these types carry
+ * no other properties.
  */
 
 /** A date the item's own text states, e.g. "6月底前" → 2022-06-30. */

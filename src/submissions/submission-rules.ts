@@ -7,7 +7,7 @@ import { type ComposedMail, type MailContent, renderMail } from '../notification
 export const SUBMISSION_STATUSES = ['submitted', 'approved', 'returned'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
-/** `return` is what DESIGN.md calls `reject`: the report goes back to the unit. */
+/** `return` is the decision the API names `reject` (docs/ARCHITECTURE.md, Contracts): the report goes back to the unit. */
 export type SubmissionDecision = 'approve' | 'return';
 
 export const BODY_MAX_LENGTH = 20_000;

@@ -112,7 +112,7 @@ describe('parsePlanText on the 虹口区教育局2022年工作要点 seed', () =
     expect(plan.warnings).toEqual([]);
   });
 
-  it('serialises to exactly the DESIGN.md JSON shape', () => {
+  it('serialises to exactly the plan:parse --json shape of the architecture notes', () => {
     const json = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['plan', 'sections', 'units', 'warnings']);
     expect(Object.keys(json.plan as object)).toEqual([
