@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import type { EntityManager } from '../database/transactor.js';
 import type { OutboxMessage } from '../notifications/outbox-message.js';
 import { offsetInWords, parseOffset } from '../reminders/reminder-policy.js';
-import { computeReminders } from '../reminders/reminder-schedule.js';
+import { deadlineOccurrences } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
@@ -37,7 +37,6 @@ export class CycleDueSource implements ReminderSource {
     cycle: Pick<Cycle, 'id' | 'status' | 'dueAt' | 'reminderOffsets'>,
     plannedAt: Date,
   ): SubjectPlan {
-    const dueAt = cycle.dueAt.toISOString();
     return {
       subjectId: cycle.id,
       taskId: null,
@@ -45,16 +44,12 @@ export class CycleDueSource implements ReminderSource {
       plannedAt,
       occurrences:
         cycle.status === 'open' && cycle.reminderOffsets.length > 0
-          ? computeReminders(
-              { dueAt: cycle.dueAt },
+          ? deadlineOccurrences(
+              cycle.dueAt,
               { offsets: cycle.reminderOffsets, sendAt: '09:00' },
               this.calendar,
               this.config.businessTz,
-            ).map((r) => ({
-              key: `${r.offset}@${dueAt}`,
-              fireAt: r.fireAt,
-              detail: { offset: r.offset, dueAt },
-            }))
+            )
           : [],
     };
   }

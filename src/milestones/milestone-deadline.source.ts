@@ -10,7 +10,7 @@ import {
   parseOffset,
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
-import { computeReminders } from '../reminders/reminder-schedule.js';
+import { deadlineOccurrences } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
@@ -58,7 +58,6 @@ export class MilestoneDeadlineSource implements ReminderSource {
     task: MilestoneTask,
     policy: ReminderPolicy | null,
   ): SubjectPlan {
-    const dueAt = milestone.dueAt.toISOString();
     const active = !milestone.done && awaitsUnit(task.status);
     return {
       subjectId: milestone.id,
@@ -68,16 +67,12 @@ export class MilestoneDeadlineSource implements ReminderSource {
         Math.max(milestone.remindersPlannedAt.getTime(), task.remindersPlannedAt.getTime()),
       ),
       occurrences: active
-        ? computeReminders(
-            { dueAt: milestone.dueAt },
+        ? deadlineOccurrences(
+            milestone.dueAt,
             policy ?? DEFAULT_REMINDER_POLICY,
             this.calendar,
             this.config.businessTz,
-          ).map((r) => ({
-            key: `${r.offset}@${dueAt}`,
-            fireAt: r.fireAt,
-            detail: { offset: r.offset, dueAt },
-          }))
+          )
         : [],
     };
   }

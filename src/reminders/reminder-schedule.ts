@@ -41,3 +41,21 @@ export function computeReminders(
       (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0),
   );
 }
+
+/**
+ * A deadline's reminders as planned occurrences of a reminder source: keyed by offset and
+ * deadline (the same reminder of the same deadline keeps its key), with what firing checks.
+ */
+export function deadlineOccurrences(
+  dueAt: Date,
+  policy: ReminderPolicy,
+  calendar: WorkingCalendar,
+  tz: string,
+): { key: string; fireAt: Date; detail: { offset: string; dueAt: string } }[] {
+  const due = dueAt.toISOString();
+  return computeReminders({ dueAt }, policy, calendar, tz).map((r) => ({
+    key: `${r.offset}@${due}`,
+    fireAt: r.fireAt,
+    detail: { offset: r.offset, dueAt: due },
+  }));
+}

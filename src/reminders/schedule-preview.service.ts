@@ -51,41 +51,37 @@ export class SchedulePreviewService {
     q: { page: number; pageSize: number },
   ): Promise<Page<ScheduleEntry>> {
     const m = this.tx.manager;
-    {
-      const { rows, total } = await this.repo.scheduled(m, filter, pageWindow(q));
-      const described = rows.map((r) => {
-        const source = this.sources.get(r.source);
-        if (!source) throw new Error(`unknown reminder source ${r.source}`);
-        return source.describe(r, { unitId: r.unitId, leaderId: r.leaderId });
-      });
-      const routes = await this.outbox.route(m, described);
-      const items = rows.map((r, i): ScheduleEntry => {
-        const d = described[i];
-        return {
-          occurrenceId: r.id,
-          fireAt: r.fireAt.toISOString(),
-          fireAtText: describeDateTime(r.fireAt, this.config.businessTz),
-          source: r.source,
-          kind: d.kind,
-          kindLabel: messageKind(d.kind)?.label ?? d.kind,
-          why: d.why,
-          task: {
-            id: r.taskId,
-            itemNumber: r.itemNumber,
-            itemTitle: r.itemTitle,
-            unitName: r.unitName,
-            role: r.role,
-          },
-          milestone:
-            r.milestoneId && r.milestoneTitle
-              ? { id: r.milestoneId, title: r.milestoneTitle }
-              : null,
-          recipients: routes[i].map((route) => ({ channel: route.channel, to: route.to })),
-          note: routes[i].length === 0 ? '没有接收人（单位无联系人），届时将记为跳过' : null,
-        };
-      });
-      return { items, total, page: q.page, pageSize: q.pageSize };
-    }
+    const { rows, total } = await this.repo.scheduled(m, filter, pageWindow(q));
+    const described = rows.map((r) => {
+      const source = this.sources.get(r.source);
+      if (!source) throw new Error(`unknown reminder source ${r.source}`);
+      return source.describe(r, { unitId: r.unitId, leaderId: r.leaderId });
+    });
+    const routes = await this.outbox.route(m, described);
+    const items = rows.map((r, i): ScheduleEntry => {
+      const d = described[i];
+      return {
+        occurrenceId: r.id,
+        fireAt: r.fireAt.toISOString(),
+        fireAtText: describeDateTime(r.fireAt, this.config.businessTz),
+        source: r.source,
+        kind: d.kind,
+        kindLabel: messageKind(d.kind)?.label ?? d.kind,
+        why: d.why,
+        task: {
+          id: r.taskId,
+          itemNumber: r.itemNumber,
+          itemTitle: r.itemTitle,
+          unitName: r.unitName,
+          role: r.role,
+        },
+        milestone:
+          r.milestoneId && r.milestoneTitle ? { id: r.milestoneId, title: r.milestoneTitle } : null,
+        recipients: routes[i].map((route) => ({ channel: route.channel, to: route.to })),
+        note: routes[i].length === 0 ? '没有接收人（单位无联系人），届时将记为跳过' : null,
+      };
+    });
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
   planExists(planId: string): Promise<boolean> {

@@ -10,7 +10,7 @@ import {
   parseOffset,
   type ReminderPolicy,
 } from '../reminders/reminder-policy.js';
-import { computeReminders } from '../reminders/reminder-schedule.js';
+import { deadlineOccurrences } from '../reminders/reminder-schedule.js';
 import type {
   FireResult,
   FiringOccurrence,
@@ -44,23 +44,18 @@ export class TaskDeadlineSource implements ReminderSource {
 
   /** The plan of a task: its policy's reminders while it waits for its unit, else none. */
   plan(task: PlannableTask, policy: ReminderPolicy | null): SubjectPlan {
-    const dueAt = task.dueAt.toISOString();
     return {
       subjectId: task.id,
       taskId: task.id,
       milestoneId: null,
       plannedAt: task.remindersPlannedAt,
       occurrences: awaitsUnit(task.status)
-        ? computeReminders(
-            { dueAt: task.dueAt },
+        ? deadlineOccurrences(
+            task.dueAt,
             policy ?? DEFAULT_REMINDER_POLICY,
             this.calendar,
             this.config.businessTz,
-          ).map((r) => ({
-            key: `${r.offset}@${dueAt}`,
-            fireAt: r.fireAt,
-            detail: { offset: r.offset, dueAt },
-          }))
+          )
         : [],
     };
   }
